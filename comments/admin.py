@@ -17,17 +17,14 @@ class CommentAdmin(admin.ModelAdmin):
     fields = ["post", "name", "email", "website", "text", "status", "submitted_at",
               "ip_address", "moderated_at", "moderated_by"]
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The moderation queue: pending replies first, newest first within each status.
         pending_first = Case(
             When(status=Comment.Status.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return super().get_queryset(request).alias(queue=pending_first)
-
-    def get_ordering(self, request):
-        return ["queue", "-submitted_at"]
+        return [pending_first.asc(), "-submitted_at"]
 
     @admin.display(description="comment")
     def short_text(self, comment):

@@ -89,10 +89,17 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("news:post_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        self._date_publication()
+
     def save(self, *args, **kwargs):
+        self._date_publication()
+        super().save(*args, **kwargs)
+
+    def _date_publication(self):
+        """A post published without a date is published now."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     @property
     def is_public(self) -> bool:

@@ -1,0 +1,147 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from comments.models import Comment
+from news.models import Post
+from tests.factories import make_comment, make_post, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _codenames(group_name):
+    return set(Group.objects.get(name=group_name).permissions.values_list("codename", flat=True))
+
+
+def test_groups_exist_after_migrate_with_exactly_their_permissions():
+    assert _codenames("Editors") == {
+        f"{action}_{model}"
+        for action in ("add", "change", "delete", "view")
+        for model in ("post", "attachment", "document")
+    }
+    assert _codenames("Moderators") == {
+        f"{action}_comment" for action in ("add", "change", "delete", "view")
+    }
+
+
+@pytest.mark.parametrize(
+    "group, allowed, refused",
+    [
+        ("Editors", ["news_post", "documents_document"], ["comments_comment"]),
+        ("Moderators", ["comments_comment"], ["news_post", "documents_document"]),
+    ],
+)
+def test_each_group_reaches_only_its_own_part_of_the_admin(
+    client, django_user_model, group, allowed, refused
+):
+    client.force_login(make_staff(django_user_model, group))
+    for model in allowed:
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    for model in refused:
+        assert client.get(reverse(f"admin:{model}_changelist")).status_code == 403
+
+
+def test_moderation_list_shows_pending_first_with_the_count(client, django_user_model):
+    post = make_post()
+    make_comment(post, text="Old approved")
+    make_comment(post, text="Waiting one", status=Comment.Status.PENDING)
+    make_comment(post, text="Newest approved")
+    client.force_login(make_staff(django_user_model, "Moderators"))
+
+    html = client.get(reverse("admin:comments_comment_changelist")).content.decode()
+
+    assert "<strong>1</strong> comment awaiting moderation" in html
+    assert html.index("Waiting one") < html.index("Newest approved") < html.index("Old approved")
+
+
+@pytest.mark.parametrize(
+    "action, start, end",
+    [
+        ("approve", Comment.Status.PENDING, Comment.Status.APPROVED),
+        ("mark_spam", Comment.Status.PENDING, Comment.Status.SPAM),
+        ("unapprove", Comment.Status.APPROVED, Comment.Status.PENDING),
+    ],
+)
+def test_moderators_bulk_actions(client, django_user_model, action, start, end):
+    post = make_post()
+    chosen = [make_comment(post, status=start) for _ in range(2)]
+    untouched = make_comment(post, status=start)
+    moderator = make_staff(django_user_model, "Moderators")
+    client.force_login(moderator)
+
+    response = client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": action, "_selected_action": [c.pk for c in chosen]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "2 comment(s)" in response.content.decode()
+    for comment in chosen:
+        comment.refresh_from_db()
+        assert comment.status == end and comment.moderated_by == moderator
+    untouched.refresh_from_db()
+    assert untouched.status == start
+
+
+def test_approved_reply_appears_on_the_site(client, django_user_model):
+    post = make_post()
+    comment = make_comment(post, status=Comment.Status.PENDING, text="Worth waiting for")
+    client.force_login(make_staff(django_user_model, "Moderators"))
+    client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [comment.pk]},
+    )
+    client.logout()
+    assert "Worth waiting for" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_editors_cannot_moderate(client, django_user_model):
+    comment = make_comment(make_post(), status=Comment.Status.PENDING)
+    client.force_login(make_staff(django_user_model, "Editors"))
+
+    response = client.post(
+        reverse("admin:comments_comment_changelist"),
+        {"action": "approve", "_selected_action": [comment.pk]},
+    )
+
+    assert response.status_code == 403
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_editors_publish_and_unpublish_in_bulk(client, django_user_model):
+    drafts = [make_post(status=Post.Status.DRAFT) for _ in range(2)]
+    client.force_login(make_staff(django_user_model, "Editors"))
+    changelist = reverse("admin:news_post_changelist")
+
+    client.post(changelist, {"action": "publish", "_selected_action": [p.pk for p in drafts]})
+    assert Post.objects.published().count() == 2
+
+    client.post(changelist, {"action": "unpublish", "_selected_action": [drafts[0].pk]})
+    assert list(Post.objects.published()) == [drafts[1]]
+
+
+def test_editor_creates_a_post_and_becomes_its_author(client, django_user_model):
+    editor = make_staff(django_user_model, "Editors")
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:news_post_add"),
+        {
+            "title": "Fresh news",
+            "slug": "fresh-news",
+            "body": "Hello.",
+            "status": "published",
+            "author": editor.pk,
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    post = Post.objects.get(slug="fresh-news")
+    assert post.author == editor and post.is_public
+    assert client.get(reverse("admin:news_post_add")).context["adminform"].form.initial[
+        "author"
+    ] == editor.pk
