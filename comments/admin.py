@@ -14,8 +14,18 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     actions = ["approve", "mark_spam", "unapprove"]
     readonly_fields = ["post", "submitted_at", "ip_address", "moderated_at", "moderated_by"]
-    fields = ["post", "name", "email", "website", "text", "status", "submitted_at",
-              "ip_address", "moderated_at", "moderated_by"]
+    fields = [
+        "post",
+        "name",
+        "email",
+        "website",
+        "text",
+        "status",
+        "submitted_at",
+        "ip_address",
+        "moderated_at",
+        "moderated_by",
+    ]
 
     def get_ordering(self, request):
         # The moderation queue: pending replies first, newest first within each status.
@@ -31,7 +41,10 @@ class CommentAdmin(admin.ModelAdmin):
         return comment.text if len(comment.text) <= 80 else comment.text[:79] + "…"
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"pending_count": Comment.objects.pending().count(), **(extra_context or {})}
+        extra_context = {
+            "pending_count": Comment.objects.pending().count(),
+            **(extra_context or {}),
+        }
         return super().changelist_view(request, extra_context)
 
     def _moderate(self, request, queryset, status, verb):

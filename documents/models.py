@@ -67,6 +67,11 @@ class Document(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.size = self.file.size
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("documents:download", kwargs={"pk": self.pk})
 
@@ -78,11 +83,6 @@ class Document(models.Model):
                 validate_pdf(self.file.file)
             except ValidationError as error:
                 raise ValidationError({"file": error.error_list}) from error
-
-    def save(self, *args, **kwargs):
-        if self.file:
-            self.size = self.file.size
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         name, storage = self.file.name, self.file.storage

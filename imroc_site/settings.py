@@ -18,14 +18,18 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         # A one-line reason instead of a traceback: this is the first thing a new operator meets.
-        sys.exit("SECRET_KEY is not set: set SECRET_KEY in the environment or in .env "
-                 "(see .env.example), or set DEBUG=true for local development.")
+        sys.exit(
+            "SECRET_KEY is not set: set SECRET_KEY in the environment or in .env "
+            "(see .env.example), or set DEBUG=true for local development."
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env.str("SITE_NAME", default="ImROC")
-SITE_TAGLINE = env.str("SITE_TAGLINE", default="Implementing Recovery through Organisational Change")
+SITE_TAGLINE = env.str(
+    "SITE_TAGLINE", default="Implementing Recovery through Organisational Change"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

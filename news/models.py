@@ -86,15 +86,15 @@ class Post(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._date_publication()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("news:post_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         self._date_publication()
-
-    def save(self, *args, **kwargs):
-        self._date_publication()
-        super().save(*args, **kwargs)
 
     def _date_publication(self):
         """A post published without a date is published now."""

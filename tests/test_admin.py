@@ -142,6 +142,7 @@ def test_editor_creates_a_post_and_becomes_its_author(client, django_user_model)
     assert response.status_code == 302
     post = Post.objects.get(slug="fresh-news")
     assert post.author == editor and post.is_public
-    assert client.get(reverse("admin:news_post_add")).context["adminform"].form.initial[
-        "author"
-    ] == editor.pk
+    assert (
+        client.get(reverse("admin:news_post_add")).context["adminform"].form.initial["author"]
+        == editor.pk
+    )

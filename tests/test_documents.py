@@ -59,7 +59,10 @@ def test_download_serves_the_file_with_the_right_headers(client, published_paper
     assert response["X-Content-Type-Options"] == "nosniff"
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
-    assert "filename*=utf-8''Co-production%20%E2%80%93%20Sharing%20Our%20Experiences.pdf" in disposition
+    assert (
+        "filename*=utf-8''Co-production%20%E2%80%93%20Sharing%20Our%20Experiences.pdf"
+        in disposition
+    )
 
 
 def test_each_download_is_counted_and_head_is_not(client, published_paper):
@@ -78,7 +81,10 @@ def test_ascii_title_gets_a_plain_safe_filename(client):
 
     response = client.get(document.get_absolute_url())
 
-    assert response["Content-Disposition"] == 'attachment; filename="Evil name X-Injected yes .. .. etc.pdf"'
+    assert (
+        response["Content-Disposition"]
+        == 'attachment; filename="Evil name X-Injected yes .. .. etc.pdf"'
+    )
     assert "X-Injected" not in {key for key, _ in response.items()}
 
 
@@ -129,9 +135,13 @@ REFUSED_UPLOADS = [
 ]
 
 
-@pytest.mark.parametrize("kind, make_content, message", REFUSED_UPLOADS, ids=[r[0] for r in REFUSED_UPLOADS])
+@pytest.mark.parametrize(
+    "kind, make_content, message", REFUSED_UPLOADS, ids=[r[0] for r in REFUSED_UPLOADS]
+)
 def test_upload_that_is_not_a_pdf_is_refused_with_the_reason(kind, make_content, message):
-    document = Document(title="Claims to be a PDF", file=ContentFile(make_content(), name="paper.pdf"))
+    document = Document(
+        title="Claims to be a PDF", file=ContentFile(make_content(), name="paper.pdf")
+    )
     with pytest.raises(ValidationError) as refused:
         document.full_clean()
     assert message in " ".join(refused.value.message_dict["file"])

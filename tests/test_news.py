@@ -43,7 +43,9 @@ def test_home_says_so_when_nothing_is_published(client):
 
 
 def test_post_page_shows_body_signature_and_papers_in_order(client):
-    post = make_post(title="Two papers", body="First paragraph.\n\nSecond & last.", signature="ImROC team")
+    post = make_post(
+        title="Two papers", body="First paragraph.\n\nSecond & last.", signature="ImROC team"
+    )
     second = make_document(title="Second paper")
     first = make_document(title="First paper")
     attach(post, first, second)
