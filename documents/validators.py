@@ -1,6 +1,8 @@
 """Proves an upload is a PDF by what is inside it, whatever its name says."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -35,6 +37,18 @@ def validate_pdf(file) -> None:
     name = getattr(file, "name", "The file")
     if not file.size:
         raise ValidationError("“%(name)s” is empty.", code="empty", params={"name": name})
+    limit = settings.DOCUMENTS_MAX_UPLOAD_SIZE
+    if file.size > limit:
+        raise ValidationError(
+            "“%(name)s” is %(size)s; the largest paper the site accepts is %(limit)s. "
+            "Please make the PDF smaller (for example by saving images at a lower resolution).",
+            code="too_large",
+            params={
+                "name": name,
+                "size": filesizeformat(file.size),
+                "limit": filesizeformat(limit),
+            },
+        )
     file.seek(0)
     head = file.read(1024)
     file.seek(0)

@@ -146,3 +146,15 @@ def test_editor_creates_a_post_and_becomes_its_author(client, django_user_model)
         client.get(reverse("admin:news_post_add")).context["adminform"].form.initial["author"]
         == editor.pk
     )
+
+
+def test_pending_count_shows_in_the_admin_header_for_moderators_only(client, django_user_model):
+    post = make_post()
+    for _ in range(3):
+        make_comment(post, status=Comment.Status.PENDING)
+
+    client.force_login(make_staff(django_user_model, "Moderators"))
+    assert "3 comments awaiting moderation" in client.get(reverse("admin:index")).content.decode()
+
+    client.force_login(make_staff(django_user_model, "Editors"))
+    assert "awaiting moderation" not in client.get(reverse("admin:index")).content.decode()

@@ -198,3 +198,15 @@ def test_a_paper_in_use_cannot_be_deleted_silently(admin_client):
 
     assert Document.objects.filter(pk=document.pk).exists()
     assert "Still uses it" in response.content.decode()
+
+
+def test_upload_over_the_size_limit_is_refused(settings):
+    settings.DOCUMENTS_MAX_UPLOAD_SIZE = 10_000
+    document = Document(
+        title="Too big", file=ContentFile(pdf_bytes(padding=20_000), name="big.pdf")
+    )
+    with pytest.raises(ValidationError) as refused:
+        document.full_clean()
+    assert (
+        "the largest paper the site accepts is 9.8\xa0KB" in refused.value.message_dict["file"][0]
+    )

@@ -1,0 +1,20 @@
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from comments.models import Comment
+
+register = template.Library()
+
+
+@register.simple_tag
+def pending_comments_link():
+    """The moderation queue's size, for the admin header of those who moderate."""
+    count = Comment.objects.pending().count()
+    url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    label = (
+        "No comments awaiting moderation"
+        if not count
+        else (f"{count} comment{'s' if count != 1 else ''} awaiting moderation")
+    )
+    return format_html('<a class="pending-comments" href="{}">{}</a>', url, label)
