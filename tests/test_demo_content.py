@@ -1,0 +1,132 @@
+import io
+import re
+import stat
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from comments.models import Comment
+from documents.models import Document
+from imroc_site.demo.pdf import make_pdf
+from news.models import Attachment, Post
+
+pytestmark = pytest.mark.django_db
+
+SLUG = "recovery-the-business-case-and-co-production"
+
+
+def load(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo_content", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [Post, Document, Attachment, Comment, get_user_model()]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.fixture
+def post():
+    load()
+    return Post.objects.get(slug=SLUG)
+
+
+def test_second_run_creates_nothing():
+    first = load()
+    before = counts()
+    second = load()
+
+    assert "created 1 post, 2 papers, 2 attachments, 2 comments" in first
+    assert "created nothing" in second
+    assert counts() == before
+    assert before == {"Post": 1, "Document": 2, "Attachment": 2, "Comment": 2, "User": 0}
+
+
+def test_post_page_shows_post_papers_and_approved_reply(client, post):
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert post.is_public and post.published_at.year == 2014
+    assert "rigorously demonstrates the effectiveness" in post.body
+    assert "rigorously demonstrates the effectiveness" in html
+    assert post.signature == "ImROC team" and "ImROC team" in html
+    assert re.findall(r"<a\b[^>]*>\s*(Download \(.*?\))\s*</a>", html) == [
+        "Download (PDF, 375KB)",
+        "Download (PDF, 295KB)",
+    ]
+    assert "Sarah Mitchell" in html
+    assert "Tom Reid" not in html
+    assert "poster for our team room" not in html
+
+
+def test_papers_are_real_pdfs_in_order(post):
+    documents = [attachment.document for attachment in post.attachments.order_by("position")]
+
+    assert [document.title for document in documents] == [
+        "Recovery: the Business Case",
+        "Co-production – Sharing Our Experiences, Reflecting on Our Learning",
+    ]
+    for document, kilobytes in zip(documents, [375, 295], strict=True):
+        assert abs(document.size - kilobytes * 1024) <= 300
+        with document.file.open("rb") as stream:
+            reader = PdfReader(io.BytesIO(stream.read()), strict=True)
+        assert len(reader.pages) >= 2
+        assert reader.metadata.title == document.title
+
+
+def test_one_reply_approved_one_pending(post):
+    statuses = dict(post.comments.values_list("name", "status"))
+
+    assert statuses == {"Sarah Mitchell": "approved", "Tom Reid": "pending"}
+
+
+def test_make_pdf_hits_size_deterministically():
+    title = "Co-production – Sharing (Our) Experiences \\ everyone’s"
+    paragraphs = ["Recovery – everyone’s (shared) work. " * 20, "A second paragraph."]
+
+    for target in (6_000, 50_000, 300_000):
+        data = make_pdf(title, paragraphs, target)
+        assert abs(len(data) - target) <= 300
+        assert data == make_pdf(title, paragraphs, target)
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert reader.metadata.title == title
+    assert "Recovery – everyone’s (shared) work." in reader.pages[1].extract_text()
+
+
+def test_admin_with_password_from_environment(client, monkeypatch, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("DEMO_ADMIN_USERNAME", raising=False)
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "correct-horse-battery")
+    monkeypatch.setenv("PORT", "8123")
+
+    output = load("--admin")
+
+    assert "Admin: http://127.0.0.1:8123/admin/  user: admin  password: correct-horse-battery" in (
+        output
+    )
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert client.login(username="admin", password="correct-horse-battery")
+    assert not (tmp_path / "demo-admin-password").exists()
+
+
+def test_admin_with_generated_password_kept_in_file(client, monkeypatch, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    monkeypatch.delenv("DEMO_ADMIN_USERNAME", raising=False)
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("PORT", raising=False)
+
+    first, second = load("--admin"), load("--admin")
+
+    password_file = tmp_path / "demo-admin-password"
+    password = password_file.read_text().strip()
+    assert stat.S_IMODE(password_file.stat().st_mode) == 0o600
+    line = f"Admin: http://127.0.0.1:8000/admin/  user: admin  password: {password}"
+    assert line in first and line in second
+    assert client.login(username="admin", password=password)
+
+    password_file.unlink()
+    assert "manage.py changepassword admin" in load("--admin")
