@@ -104,3 +104,22 @@ def test_unchanged_page_answers_304(client):
 def test_pages_allow_nothing_from_other_origins(client):
     policy = client.get(reverse("news:home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
+
+
+@pytest.mark.parametrize(
+    "handler, status, heading",
+    [
+        ("bad_request", 400, "Bad request"),
+        ("permission_denied", 403, "Not allowed"),
+        ("server_error", 500, "Something went wrong"),
+    ],
+)
+def test_other_error_pages_render_in_the_site_layout(rf, handler, status, heading):
+    from django.views import defaults
+
+    request = rf.get("/")
+    view = getattr(defaults, handler)
+    response = view(request) if handler == "server_error" else view(request, Exception())
+    html = response.content.decode()
+    assert response.status_code == status
+    assert f"<h1>{heading}</h1>" in html and "Skip to main content" in html
