@@ -6,10 +6,18 @@ from documents.models import Document
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = ["title", "size_label", "download_count", "uploaded_at"]
-    search_fields = ["title", "file"]
+    search_fields = ["title", "description", "file"]
     date_hierarchy = "uploaded_at"
     readonly_fields = ["size_label", "download_count", "uploaded_at", "updated_at"]
-    fields = ["title", "file", "size_label", "download_count", "uploaded_at", "updated_at"]
+    fields = [
+        "title",
+        "description",
+        "file",
+        "size_label",
+        "download_count",
+        "uploaded_at",
+        "updated_at",
+    ]
 
     @admin.display(description="size", ordering="size")
     def size_label(self, document):

@@ -44,6 +44,9 @@ class DocumentQuerySet(models.QuerySet):
 
 class Document(models.Model):
     title = models.CharField(max_length=255, help_text="The paper's title as visitors see it.")
+    description = models.TextField(
+        blank=True, help_text="A few sentences on what the paper is about, for visitors and search."
+    )
     file = models.FileField(
         "PDF file",
         upload_to=document_upload_to,

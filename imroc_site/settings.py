@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -39,10 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "imroc_site",
+    "django.contrib.sitemaps",
+    "django_prose_editor",
+    "taggit",
     "documents",
     "news",
     "comments",
+    # Last: it wires the apps together, so its admin extends theirs.
+    "imroc_site",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +75,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "imroc_site.context_processors.site",
@@ -148,7 +154,9 @@ SECURE_PROXY_SSL_HEADER = (
 # Nothing on any page comes from another origin: no CDN, no third-party script or font.
 SECURE_CSP = {
     "default-src": ["'self'"],
-    "script-src": ["'self'"],
+    # The nonce is sent only on pages that use one (the admin's editor); public pages never do,
+    # so their bytes and headers stay the same for every visitor.
+    "script-src": ["'self'", CSP.NONCE],
     "style-src": ["'self'", "'unsafe-inline'"],  # the admin sets a few inline styles
     "img-src": ["'self'", "data:"],
     "object-src": ["'none'"],
@@ -195,3 +203,11 @@ LOGGING = {
 
 # Which papers anonymous visitors may download: news decides (those on published posts).
 DOCUMENTS_PUBLIC_FILTER = "news.selectors.only_published_documents"
+# Days a shared preview link of an unpublished post keeps working.
+PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
+# Largest featured image accepted, in pixels (width × height): bigger ones are refused.
+NEWS_MAX_IMAGE_PIXELS = env.int("NEWS_MAX_IMAGE_PIXELS", default=40_000_000)
+# Tags are matched case-insensitively, so "Recovery" and "recovery" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "news.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "news.tags.tags_to_text"

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from imroc_site.views import healthz
+from imroc_site.views import favicon, healthz, robots_txt
+from news.freshness import conditional_on_content
+from news.sitemaps import sitemaps
 
 admin.site.site_header = "Site administration"
 admin.site.site_title = "Site admin"
@@ -10,6 +13,9 @@ urlpatterns = [
     path("", include("news.urls")),
     path("comments/", include("comments.urls")),
     path("papers/", include("documents.urls")),
+    path("sitemap.xml", conditional_on_content(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
 ]

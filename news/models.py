@@ -1,20 +1,90 @@
+import html
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from news.images import validate_image
+
+# What staff may put in a post's body; the same list sanitises whatever is saved or pasted.
+BODY_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "History": True,
+}
+
+EVENTS_SLUG = "events"
+# Where one block of text ends and the next begins, so their words stay apart as plain text.
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|div)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+def html_to_text(markup: str) -> str:
+    """HTML as the words a reader sees: block ends become spaces so words never run together."""
+    return " ".join(html.unescape(strip_tags(_BLOCK_END.sub(" ", markup))).split())
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of its archive page.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:category", kwargs={"slug": self.slug})
 
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts the public may see: published, and their publication date has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Posts the public may see: published, their time has come, and not yet expired."""
+        now = timezone.now()
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now).exclude(
+            expires_at__lte=now
+        )
+
+    def scheduled(self):
+        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def visible_to(self, user):
         """Staff who manage posts also see drafts; everyone else sees published posts."""
         if user.is_active and user.has_perm("news.view_post"):
             return self.all()
         return self.published()
+
+    def events(self):
+        return self.filter(event_start__isnull=False)
+
+    def upcoming_events(self):
+        """Events that have not finished yet, soonest first."""
+        now = timezone.now()
+        not_over = models.Q(event_end__gte=now) | models.Q(
+            event_end__isnull=True, event_start__gte=now
+        )
+        return self.events().filter(not_over).order_by("event_start", "pk")
+
+    def for_listing(self):
+        """Everything a list of posts shows, in a fixed number of queries."""
+        return self.select_related("author", "category").prefetch_related("tags")
 
     def with_attachments(self):
         """Each post's papers in the order staff chose, in one extra query."""
@@ -35,13 +105,44 @@ class Post(models.Model):
     slug = models.SlugField(
         max_length=255,
         unique=True,
-        help_text="The last part of the post's address, e.g. /news/<b>my-post</b>/.",
+        help_text="The last part of the post's address. Changing it keeps the old address "
+        "working: visitors are redirected.",
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,  # a category in use cannot vanish with its posts' archive
+        related_name="posts",
+    )
+    tags = TaggableManager(
+        blank=True, help_text="Separate tags with commas, e.g. “Peer support, Recovery”."
     )
     excerpt = models.TextField(
         blank=True,
-        help_text="A sentence or two for listings. Left blank, the start of the body is used.",
+        help_text="A sentence or two for listings and search engines. Left blank, it is made "
+        "from the start of the body.",
     )
-    body = models.TextField(help_text="Separate paragraphs with a blank line.")
+    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True)
+    body_text = models.TextField(
+        blank=True, editable=False, help_text="The body as plain text, for search and summaries."
+    )
+    image = models.ImageField(
+        "featured image",
+        upload_to="images/%Y/",
+        blank=True,
+        width_field="image_width",
+        validators=[validate_image],
+        height_field="image_height",
+        help_text="Shown at the top of the post and when it is shared. JPEG, PNG or WebP.",
+    )
+    image_alt = models.CharField(
+        "image description",
+        max_length=255,
+        blank=True,
+        help_text="Describe the image for people who cannot see it (required with an image).",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,  # a post outlives its author's account
@@ -59,7 +160,21 @@ class Post(models.Model):
         "publication date",
         null=True,
         blank=True,
-        help_text="Filled in when the post is first published; it orders the listings.",
+        help_text="UK time (Europe/London). A date in the future schedules the post: it appears "
+        "by itself at that moment. Left blank, publishing uses the current time.",
+    )
+    expires_at = models.DateTimeField(
+        "take down at",
+        null=True,
+        blank=True,
+        help_text="UK time (Europe/London). Optional: the post disappears from the site then.",
+    )
+    event_start = models.DateTimeField(
+        "event starts", null=True, blank=True, help_text="UK time. Required for events."
+    )
+    event_end = models.DateTimeField("event ends", null=True, blank=True, help_text="UK time.")
+    event_location = models.CharField(
+        "event location", max_length=255, blank=True, help_text="An address, or “Online”."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -71,6 +186,7 @@ class Post(models.Model):
         get_latest_by = "published_at"
         indexes = [
             models.Index(fields=["status", "-published_at"], name="post_listing_idx"),
+            models.Index(fields=["event_start"], name="post_event_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -81,6 +197,11 @@ class Post(models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="post_published_has_date",
             ),
+            models.CheckConstraint(
+                condition=models.Q(event_end__isnull=True)
+                | models.Q(event_start__isnull=False, event_end__gte=models.F("event_start")),
+                name="post_event_ends_after_start",
+            ),
         ]
 
     def __str__(self):
@@ -88,6 +209,11 @@ class Post(models.Model):
 
     def save(self, *args, **kwargs):
         self._date_publication()
+        # Sanitised here as well as in forms: nothing unsafe is stored, whatever the path in.
+        self.body = self._meta.get_field("body").sanitize(self.body)
+        self.body_text = html_to_text(self.body)
+        if (fields := kwargs.get("update_fields")) and "body" in fields:
+            kwargs["update_fields"] = {*fields, "body_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -95,6 +221,17 @@ class Post(models.Model):
 
     def clean(self):
         self._date_publication()
+        errors = {}
+        if self.image and not self.image_alt.strip():
+            errors["image_alt"] = "Please describe the image for people who cannot see it."
+        if self.category_id and self.category.slug == EVENTS_SLUG and not self.event_start:
+            errors["event_start"] = "An event needs a start date and time."
+        if self.event_end and self.event_start and self.event_end < self.event_start:
+            errors["event_end"] = "The event cannot end before it starts."
+        if self.expires_at and self.published_at and self.expires_at <= self.published_at:
+            errors["expires_at"] = "The take-down time must come after the publication date."
+        if errors:
+            raise ValidationError(errors)
 
     def _date_publication(self):
         """A post published without a date is published now."""
@@ -102,17 +239,37 @@ class Post(models.Model):
             self.published_at = timezone.now()
 
     @property
+    def state(self) -> str:
+        """Draft, scheduled, published or expired, as staff think of it."""
+        now = timezone.now()
+        if self.status == self.Status.DRAFT:
+            return "draft"
+        if self.published_at and self.published_at > now:
+            return "scheduled"
+        if self.expires_at and self.expires_at <= now:
+            return "expired"
+        return "published"
+
+    @property
     def is_public(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.state == "published"
+
+    @property
+    def is_event(self) -> bool:
+        return self.event_start is not None
+
+    @property
+    def event_is_past(self) -> bool:
+        return self.is_event and (self.event_end or self.event_start) < timezone.now()
 
     @property
     def summary(self) -> str:
         """The excerpt, or the body's opening words when staff left it blank."""
-        return self.excerpt or Truncator(self.body).words(40)
+        return self.excerpt or Truncator(self.body_text).words(40)
+
+    @property
+    def last_modified(self):
+        return max(filter(None, [self.updated_at, self.published_at]))
 
 
 class Attachment(models.Model):
@@ -136,3 +293,36 @@ class Attachment(models.Model):
 
     def __str__(self):
         return f"{self.document} on {self.post}"
+
+
+class SlugRedirect(models.Model):
+    """An address a post used to have, answered with a permanent redirect to its current one."""
+
+    old_slug = models.SlugField(max_length=255, unique=True)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="old_slugs")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.post.slug}"
+
+
+class PostRevision(models.Model):
+    """A copy of a post's content as it was saved, so staff can compare and restore."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # the history outlives the account that wrote it
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content = models.JSONField(help_text="The post's editable fields at this save.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"{self.post} at {self.created_at:%Y-%m-%d %H:%M}"

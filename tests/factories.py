@@ -11,7 +11,7 @@ from pypdf import PdfWriter
 
 from comments.models import Comment
 from documents.models import Document
-from news.models import Attachment, Post
+from news.models import Attachment, Category, Post
 
 _sequence = count(1)
 
@@ -31,7 +31,8 @@ def make_post(*, status=Post.Status.PUBLISHED, days_ago=1, **fields) -> Post:
     number = next(_sequence)
     fields.setdefault("title", f"Post number {number}")
     fields.setdefault("slug", f"post-{number}")
-    fields.setdefault("body", f"The body of post {number}.\n\nA second paragraph.")
+    fields.setdefault("body", f"<p>The body of post {number}.</p><p>A second paragraph.</p>")
+    fields.setdefault("category", Category.objects.get(slug="news"))
     if status == Post.Status.PUBLISHED:
         fields.setdefault("published_at", timezone.now() - timedelta(days=days_ago))
     return Post.objects.create(status=status, **fields)
@@ -63,3 +64,23 @@ def make_staff(django_user_model, group_name: str, username: str | None = None):
     )
     user.groups.add(Group.objects.get(name=group_name))
     return user
+
+
+def make_unpublished_posts(**fields) -> dict[str, Post]:
+    """One post of each kind the public must not see: a draft, a scheduled and an expired post.
+
+    Scheduled and expired are seconds either side of now, so they are as close as can be to
+    appearing or having just gone.
+    """
+    now = timezone.now()
+    return {
+        state: make_post(title=f"Hidden {state} post", slug=f"hidden-{state}", **extra, **fields)
+        for state, extra in {
+            "draft": {"status": Post.Status.DRAFT},
+            "scheduled": {"published_at": now + timedelta(seconds=30)},
+            "expired": {
+                "published_at": now - timedelta(days=3),
+                "expires_at": now - timedelta(seconds=1),
+            },
+        }.items()
+    }

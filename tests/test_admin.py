@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from comments.models import Comment
-from news.models import Post
+from news.models import Category, Post
 from tests.factories import make_comment, make_post, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,16 @@ def test_groups_exist_after_migrate_with_exactly_their_permissions():
     assert _codenames("Editors") == {
         f"{action}_{model}"
         for action in ("add", "change", "delete", "view")
-        for model in ("post", "attachment", "document")
+        for model in (
+            "post",
+            "attachment",
+            "category",
+            "slugredirect",
+            "postrevision",
+            "document",
+            "tag",
+            "taggeditem",
+        )
     }
     assert _codenames("Moderators") == {
         f"{action}_comment" for action in ("add", "change", "delete", "view")
@@ -133,6 +142,7 @@ def test_editor_creates_a_post_and_becomes_its_author(client, django_user_model)
             "slug": "fresh-news",
             "body": "Hello.",
             "status": "published",
+            "category": Category.objects.get(slug="news").pk,
             "author": editor.pk,
             "attachments-TOTAL_FORMS": "0",
             "attachments-INITIAL_FORMS": "0",
@@ -158,3 +168,52 @@ def test_pending_count_shows_in_the_admin_header_for_moderators_only(client, dja
 
     client.force_login(make_staff(django_user_model, "Editors"))
     assert "awaiting moderation" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_post_list_shows_state_category_and_reply_counts(client, django_user_model):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post = make_post(title="Discussed")
+    make_comment(post, status=Comment.Status.PENDING)
+    make_comment(post, status=Comment.Status.PENDING)
+    make_comment(post)
+    make_post(title="Later", published_at=timezone.now() + timedelta(days=2))
+    client.force_login(make_staff(django_user_model, "Editors"))
+
+    response = client.get(reverse("admin:news_post_changelist"))
+
+    counts = {
+        post.title: (post.pending_total, post.approved_total)
+        for post in response.context["cl"].result_list
+    }
+    assert counts["Discussed"] == (2, 1)
+    html = response.content.decode()
+    assert "Scheduled" in html and "Pending replies" in html
+    assert (
+        client.get(reverse("admin:news_post_changelist"), {"state": "scheduled"})
+        .context["cl"]
+        .result_count
+        == 1
+    )
+
+
+def test_tags_are_separated_by_commas_only(client, django_user_model):
+    editor = make_staff(django_user_model, "Editors")
+    client.force_login(editor)
+    client.post(
+        reverse("admin:news_post_add"),
+        {
+            "title": "Tagged",
+            "slug": "tagged",
+            "body": "<p>Hello.</p>",
+            "tags": "Peer support, Recovery colleges,recovery colleges",
+            "status": "draft",
+            "category": Category.objects.get(slug="news").pk,
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
+    post = Post.objects.get(slug="tagged")
+    assert sorted(post.tags.names()) == ["Peer support", "Recovery colleges"]

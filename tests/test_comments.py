@@ -181,3 +181,28 @@ def test_once_approved_the_author_sees_it_without_the_notice(client):
 
     assert "They help our team." in html
     assert "awaiting moderation" not in html
+
+
+def test_a_new_or_approved_reply_makes_the_post_page_fresh_again(client, django_user_model):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    post = make_post()
+    url = post.get_absolute_url()
+    last_modified = client.get(url)["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        client.post(reply_url(post), REPLY)
+        assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 200
+        last_modified = client.get(url)["Last-Modified"]
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=4)):
+        from comments.services import moderate
+
+        moderate(Comment.objects.all(), status=Comment.Status.APPROVED, by=None)
+        stranger = client.__class__()
+        response = stranger.get(url, headers={"If-Modified-Since": last_modified})
+        assert response.status_code == 200 and "They help our team." in response.content.decode()

@@ -5,6 +5,7 @@ import stat
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.urls import reverse
 from pypdf import PdfReader
 
 from comments.models import Comment
@@ -39,10 +40,23 @@ def test_second_run_creates_nothing():
     before = counts()
     second = load()
 
-    assert "created 1 post, 2 papers, 2 attachments, 2 comments" in first
+    assert "created 5 posts, 2 papers, 2 attachments, 2 comments" in first
     assert "created nothing" in second
     assert counts() == before
-    assert before == {"Post": 1, "Document": 2, "Attachment": 2, "Comment": 2, "User": 0}
+    assert before == {"Post": 5, "Document": 2, "Attachment": 2, "Comment": 2, "User": 0}
+
+
+def test_demo_shows_both_categories_an_upcoming_event_tags_and_an_image(client):
+    load()
+    home = client.get(reverse("news:home")).content.decode()
+
+    assert "Upcoming events" in home and "Recovery College open day" in home
+    assert Post.objects.published().filter(category__slug="news").count() >= 3
+    assert Post.objects.published().filter(category__slug="events").count() == 2
+    assert Post.objects.published().upcoming_events().count() == 1
+    assert Post.objects.filter(tags__name="Recovery").count() >= 2
+    pictured = Post.objects.exclude(image="").get()
+    assert pictured.image_alt and pictured.image_width == 1600
 
 
 def test_post_page_shows_post_papers_and_approved_reply(client, post):

@@ -7,7 +7,9 @@ point Playwright at the system Chromium (or at $CHROMIUM_PATH).
 
 import importlib
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -20,9 +22,14 @@ HERE = Path(__file__).resolve().parent
 
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
 
-# The data migration that creates the staff groups; its name starts with a digit.
-_GROUPS_MIGRATION = ("imroc_site", "0001_staff_groups")
-_groups_migration = importlib.import_module("imroc_site.migrations.0001_staff_groups")
+# The latest data migration that sets the staff groups up, and the function it runs.
+_GROUPS_MIGRATION = ("imroc_site", "0002_editors_manage_categories_and_tags")
+_groups_migration = importlib.import_module("imroc_site.migrations._groups")
+# The data migration that makes the categories every post needs (News, Events).
+_categories_migration = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
+
+# Hosts a page may load anything from: the live server's own, and nothing else.
+LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -88,8 +95,25 @@ def staff_groups(transactional_db):
         from django.db import connection
 
         state = MigrationExecutor(connection).loader.project_state(_GROUPS_MIGRATION)
-        _groups_migration.create_groups(state.apps, None)
+        _groups_migration.sync_groups(state.apps, None)
     return {group.name: group for group in Group.objects.filter(name__in=_groups_migration.GROUPS)}
+
+
+@pytest.fixture
+def site_categories(transactional_db):
+    """The categories News and Events, as the data migration makes them.
+
+    The flush after each live-server test empties the table, as it does the staff groups (see
+    above), and the admin's default category and every post need them: make them again from
+    the migration's own list when they are missing.
+    """
+    from news.models import Category
+
+    for name, slug, description in _categories_migration.CATEGORIES:
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+    return {category.slug: category for category in Category.objects.all()}
 
 
 def _staff_user(django_user_model, username, group):
@@ -146,3 +170,72 @@ def assert_no_axe_violations(page):
         f"axe found {results.violations_count} accessibility violation(s) on {page.url}:\n"
         f"{results.generate_report()}"
     )
+
+
+@dataclass
+class PageWatch:
+    """What a page did behind the scenes: console errors, uncaught errors, CSP reports, requests.
+
+    Chromium reports a Content Security Policy refusal as a console error; the page's own
+    `securitypolicyviolation` events are collected as well, so no violation goes unnoticed.
+    """
+
+    page: object
+    origin: str  # the live server's URL: every request must go there
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    # Addresses expected to answer with an error status (a 404 page), whose console line is
+    # Chromium's report of that status, not a fault of the page.
+    expected_failures: set[str] = field(default_factory=set)
+
+    _CSP_LISTENER = """
+        window.__cspViolations = [];
+        document.addEventListener("securitypolicyviolation", (event) => {
+            window.__cspViolations.push(
+                `${event.violatedDirective} blocked ${event.blockedURI || "inline code"}`
+            );
+        });
+    """
+
+    def __post_init__(self):
+        self.page.add_init_script(self._CSP_LISTENER)
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def _on_console(self, message):
+        if message.type not in ("error", "assert"):
+            return
+        failed_url = message.location.get("url") if message.location else None
+        if message.text.startswith("Failed to load resource") and self._expected(failed_url):
+            return
+        where = f" (at {failed_url})" if failed_url else ""
+        self.errors.append(f"console.{message.type}: {message.text}{where}")
+
+    def expect_failure(self, path_or_url: str) -> None:
+        """The next load of this address is meant to fail (a 404 page, say): not an error."""
+        self.expected_failures.add(path_or_url)
+
+    def _expected(self, url: str | None) -> bool:
+        if not url:
+            return False
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return url in self.expected_failures or path in self.expected_failures
+
+    def _is_local(self, url: str) -> bool:
+        """On the live server (by either of its names), or inline data that needs no network."""
+        parts, server = urlsplit(url), urlsplit(self.origin)
+        if parts.scheme in ("data", "blob"):
+            return True
+        return parts.hostname in LOCAL_HOSTS and parts.port == server.port
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations || []")
+
+    def assert_clean(self, what: str) -> None:
+        """No error of any kind so far, and no request that left the live server."""
+        problems = self.errors + [f"CSP: {violation}" for violation in self.csp_violations()]
+        assert not problems, f"{what}: errors in the browser:\n" + "\n".join(problems)
+        elsewhere = [url for url in self.requests if not self._is_local(url)]
+        assert not elsewhere, f"{what}: requests left the live server:\n" + "\n".join(elsewhere)

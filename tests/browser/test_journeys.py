@@ -17,10 +17,13 @@ from .conftest import STAFF_PASSWORD, assert_no_axe_violations
 PAPER_TITLE = "Recovery: the Business Case"
 POST_TITLE = "New paper: Recovery, the Business Case"
 POST_SLUG = "new-paper-recovery-the-business-case"
-POST_BODY = (
-    "We are pleased to publish our latest briefing paper on the economics of recovery.\n\n"
-    "It sets out the evidence for investing in recovery-focused services."
+# Typed into the rich-text editor as two paragraphs; "evidence" is made bold with the toolbar.
+FIRST_PARAGRAPH = (
+    "We are pleased to publish our latest briefing paper on the economics of recovery."
 )
+SECOND_PARAGRAPH = ("It sets out the ", "evidence", " for investing in recovery-focused services.")
+# Tags are separated with commas, as the field's help says (taggit splits on spaces otherwise).
+POST_TAGS = {"Briefing papers": "briefing-papers", "Economics": "economics"}
 REPLY_NAME = "Rosa Visitor"
 REPLY_TEXT = "Thank you, this paper makes the case very clearly."
 
@@ -35,6 +38,25 @@ def log_in(page: Page, user) -> None:
 
 def success_message(page: Page, pattern: str):
     return page.get_by_role("listitem").filter(has_text=re.compile(pattern))
+
+
+def write_body(page: Page) -> None:
+    """Type the body into the rich-text editor as a person would: click in, type, Enter, Bold."""
+    body_row = page.locator(".form-row.field-body")
+    # The editor is ProseMirror's contenteditable; the field's own textarea is hidden under it.
+    editor = body_row.locator(".ProseMirror[contenteditable=true]")
+    bold = body_row.get_by_role("button", name="bold", exact=True)
+    editor.click()
+    page.keyboard.type(FIRST_PARAGRAPH)
+    page.keyboard.press("Enter")  # a new paragraph
+    before, strong, after = SECOND_PARAGRAPH
+    page.keyboard.type(before)
+    bold.click()
+    page.keyboard.type(strong)
+    bold.click()
+    page.keyboard.type(after)
+    expect(editor.locator("p")).to_have_text([FIRST_PARAGRAPH, "".join(SECOND_PARAGRAPH)])
+    expect(editor.locator("strong")).to_have_text(strong)
 
 
 def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
@@ -59,7 +81,10 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
     title.fill(POST_TITLE)
     title.press("Tab")  # the admin's prepopulate script fills the slug from the title
     expect(page.get_by_label("Slug")).to_have_value(POST_SLUG)
-    page.get_by_label("Body").fill(POST_BODY)
+    # A new post starts in News, and stays there.
+    expect(page.get_by_label("Category").locator("option:checked")).to_have_text("News")
+    page.get_by_label("Tags").fill(", ".join(POST_TAGS))
+    write_body(page)
 
     # The inline's paper field is an autocomplete (select2) widget: open, search, pick.
     papers = page.get_by_role("group", name=re.compile("Attached papers"))
@@ -85,6 +110,15 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
     page.get_by_role("link", name=POST_TITLE, exact=True).click()
     expect(page.get_by_role("heading", name=POST_TITLE, level=1)).to_be_visible()
     expect(page.get_by_text("It sets out the evidence")).to_be_visible()
+    # What the editor typed is on the page as it was written: two paragraphs, one word in bold.
+    post_body = page.locator(".post-body")
+    expect(post_body.locator("p")).to_have_text([FIRST_PARAGRAPH, "".join(SECOND_PARAGRAPH)])
+    expect(post_body.locator("p strong")).to_have_text(SECOND_PARAGRAPH[1])
+    expect(page.locator("article .meta").get_by_role("link", name="News")).to_be_visible()
+    tags = page.locator(".tags").get_by_role("link")
+    expect(tags).to_have_count(len(POST_TAGS))
+    for tag, slug in POST_TAGS.items():
+        expect(tags.filter(has_text=tag)).to_have_attribute("href", f"/news/tag/{slug}/")
     assert_no_axe_violations(page)
 
     # The reply form is reachable from the keyboard alone: skip link, then Tab onwards.
@@ -147,7 +181,7 @@ def open_post(page: Page) -> Page:
 
 
 def test_publish_read_reply_and_moderate(
-    live_server, page, new_context, editor, moderator, pdf_file, output_path
+    live_server, page, new_context, site_categories, editor, moderator, pdf_file, output_path
 ):
     # 1. The editor publishes, in the page pytest-playwright opens for the test.
     page.set_default_timeout(10_000)

@@ -12,17 +12,21 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.html import escape
 
 from comments.models import Comment
 from comments.services import moderate, submit_comment
 from documents.models import Document
+from imroc_site.demo.more_posts import demo_image, more_posts
 from imroc_site.demo.pdf import make_pdf
-from news.models import Attachment, Post
+from news.models import Attachment, Category, Post
+from news.services import save_post
 
 LONDON = ZoneInfo("Europe/London")
 SEED_POST = Path(__file__).resolve().parents[2] / "demo" / "seed_post.txt"
 POST_SLUG = "recovery-the-business-case-and-co-production"
 KB = 1024
+NEWS = "news"
 
 PAPERS = [
     {
@@ -110,6 +114,8 @@ class Command(BaseCommand):
                 self.load_paper(post, position, paper)
             for comment in COMMENTS:
                 self.load_comment(post, comment)
+            for fields in more_posts():
+                self.load_more_post(fields, author)
             login = self.ensure_admin() if admin else None
         self.stdout.write(
             f"Demo content: created {self.describe(True)}; already there: {self.describe(False)}."
@@ -131,13 +137,14 @@ class Command(BaseCommand):
             if author is None:
                 self.stderr.write(f"No user named “{author_name}”: the post has no author.")
         title, _, body = SEED_POST.read_text(encoding="utf-8").partition("\n\n")
-        body = body.strip()
+        paragraphs = [paragraph.strip() for paragraph in body.strip().split("\n\n")]
         post, created = Post.objects.get_or_create(
             slug=POST_SLUG,
             defaults={
                 "title": title.strip(),
-                "body": body,
-                "excerpt": body.split(". ", 1)[0] + ".",
+                "body": "".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
+                "excerpt": paragraphs[0].split(". ", 1)[0] + ".",
+                "category": Category.objects.get(slug=NEWS),
                 "signature": "ImROC team",
                 "author": author,
                 "status": Post.Status.PUBLISHED,
@@ -146,6 +153,28 @@ class Command(BaseCommand):
         )
         self.count(created, "post")
         return post
+
+    def load_more_post(self, fields, author_name):
+        fields = dict(fields)
+        tags = fields.pop("tags")
+        paragraphs = fields.pop("paragraphs")
+        category = Category.objects.get(slug=fields.pop("category"))
+        if Post.objects.filter(slug=fields["slug"]).exists():
+            self.count(False, "post")
+            return
+        post = Post(
+            **fields,
+            category=category,
+            body="".join(f"<p>{escape(paragraph)}</p>" for paragraph in paragraphs),
+            status=Post.Status.PUBLISHED,
+            author=get_user_model().objects.filter(username=author_name or "").first(),
+        )
+        if post.image_alt:
+            post.image.save("demo-hills.jpg", ContentFile(demo_image()), save=False)
+        post.full_clean()
+        save_post(post, by=None)
+        post.tags.add(*tags)
+        self.count(True, "post")
 
     def load_paper(self, post, position, paper):
         document = Document.objects.filter(title=paper["title"]).first()

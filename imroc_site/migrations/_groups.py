@@ -1,0 +1,21 @@
+"""Staff groups and the apps whose every permission they hold, for data migrations."""
+
+from django.contrib.auth.management import create_permissions
+
+GROUPS = {
+    "Editors": ["news", "documents", "taggit"],  # write, schedule and publish; upload papers
+    "Moderators": ["comments"],  # approve, unapprove and mark replies as spam
+}
+
+
+def sync_groups(apps, schema_editor):
+    # Permissions are normally made after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, app_labels in GROUPS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=app_labels))

