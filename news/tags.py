@@ -2,7 +2,11 @@
 
 
 def parse_tags(text: str) -> list[str]:
-    return sorted({name.strip() for name in text.split(",") if name.strip()}, key=str.lower)
+    names = {}
+    for name in (part.strip() for part in text.split(",")):
+        if name:
+            names.setdefault(name.lower(), name)  # the first spelling of a repeated tag wins
+    return sorted(names.values(), key=str.lower)
 
 
 def tags_to_text(tags) -> str:
