@@ -8,7 +8,8 @@ GROUPS = {
 }
 
 
-def sync_groups(apps, schema_editor):
+def sync_groups(apps, schema_editor, groups=GROUPS):
+    """Give each group every permission of its apps, and no other."""
     # Permissions are normally made after all migrations; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -16,6 +17,6 @@ def sync_groups(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, app_labels in GROUPS.items():
+    for name, app_labels in groups.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(Permission.objects.filter(content_type__app_label__in=app_labels))
