@@ -2,12 +2,13 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.text import slugify
 
-from documents.validators import validate_pdf
+from documents.validators import validate_upload
 
 KB = 1024
 MB = 1024 * 1024
@@ -25,15 +26,21 @@ def document_upload_to(instance, filename: str) -> str:
     return f"documents/{filename}"
 
 
+def version_upload_to(instance, filename: str) -> str:
+    return f"documents/versions/{instance.document_id}/{filename}"
+
+
 class DocumentQuerySet(models.QuerySet):
     def public(self):
-        """Papers an anonymous visitor may download.
+        """Papers anyone may find and download: public ones not held back by their posts.
 
-        The rule lives in the app that publishes papers (settings.DOCUMENTS_PUBLIC_FILTER, a
-        function taking and returning a queryset), so this app needs to know nothing of posts.
+        Posts may hold a paper back until one of them is published (an embargo); that rule
+        lives in the app that publishes posts (settings.DOCUMENTS_PUBLIC_FILTER, a function
+        taking and returning a queryset), so this app needs to know nothing of posts.
         """
+        public = self.filter(visibility=Document.Visibility.PUBLIC)
         filter_path = getattr(settings, "DOCUMENTS_PUBLIC_FILTER", None)
-        return import_string(filter_path)(self) if filter_path else self.all()
+        return import_string(filter_path)(public) if filter_path else public
 
     def visible_to(self, user):
         """Staff who manage papers see them all; everyone else sees the public ones."""
@@ -43,20 +50,57 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    title = models.CharField(max_length=255, help_text="The paper's title as visitors see it.")
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public: listed in Papers and downloadable by anyone"
+        STAFF = "staff", "Staff only: never shown or served to anyone else"
+
+    title = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="The paper's title as visitors see it. Left blank, the title inside the "
+        "PDF is used.",
+    )
+    slug = models.SlugField(max_length=255, blank=True, editable=False)
     description = models.TextField(
         blank=True, help_text="A few sentences on what the paper is about, for visitors and search."
     )
     file = models.FileField(
-        "PDF file",
+        "file",
         upload_to=document_upload_to,
         max_length=255,
-        validators=[FileExtensionValidator(["pdf"])],
-        help_text="A PDF file. Its content is checked, not only its name.",
+        help_text="A PDF (or another format the site accepts). Its content is checked, not only "
+        "its name.",
     )
+    file_type = models.CharField(max_length=10, default="PDF", editable=False)
+    content_type = models.CharField(max_length=100, default="application/pdf", editable=False)
     size = models.PositiveBigIntegerField("size in bytes", editable=False, default=0)
+    page_count = models.PositiveIntegerField("pages", null=True, blank=True, editable=False)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, editable=False, db_index=True)
+    text = models.TextField(
+        blank=True, editable=False, help_text="The text inside the file, pages separated by \\f."
+    )
+    previews = models.JSONField(
+        default=list, blank=True, editable=False, help_text="First-page images at a few widths."
+    )
+    accessibility = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="What a screen reader needs, checked."
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+    )
     download_count = models.PositiveIntegerField("downloads", editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # the paper outlives the account that uploaded it
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_updated_at = models.DateTimeField(
+        "file changed", default=timezone.now, editable=False, help_text="When this version arrived."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = DocumentQuerySet.as_manager()
@@ -65,17 +109,30 @@ class Document(models.Model):
         ordering = ["-uploaded_at", "-pk"]
         get_latest_by = "uploaded_at"
         verbose_name = "paper"
-        indexes = [models.Index(fields=["-uploaded_at"], name="document_uploaded_idx")]
+        indexes = [
+            models.Index(fields=["-uploaded_at"], name="document_uploaded_idx"),
+            models.Index(fields=["visibility", "-uploaded_at"], name="document_library_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(visibility__in=["public", "staff"]),
+                name="document_visibility_valid",
+            ),
+        ]
 
     def __str__(self):
-        return self.title
+        return self.title or self.file.name
 
     def save(self, *args, **kwargs):
         if self.file:
             self.size = self.file.size
+        self.slug = slugify(self.title)[:255] or "paper"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        return reverse("documents:detail", kwargs={"pk": self.pk, "slug": self.slug or "paper"})
+
+    def get_download_url(self):
         return reverse("documents:download", kwargs={"pk": self.pk})
 
     def clean_fields(self, exclude=None):
@@ -83,21 +140,18 @@ class Document(models.Model):
         # Only a new upload needs reading; a stored file was checked when it arrived.
         if "file" not in (exclude or ()) and self.file and not self.file._committed:
             try:
-                validate_pdf(self.file.file)
+                validate_upload(self.file.file)
             except ValidationError as error:
                 raise ValidationError({"file": error.error_list}) from error
 
     def delete(self, *args, **kwargs):
-        name, storage = self.file.name, self.file.storage
+        names = [self.file.name, *(v.file.name for v in self.versions.all())]
+        names += [preview["name"] for preview in self.previews]
+        storage = self.file.storage
         result = super().delete(*args, **kwargs)
-        if name:
-            # Remove the bytes only once the row is surely gone.
-            transaction.on_commit(lambda: storage.delete(name))
+        # Remove the bytes only once the rows are surely gone.
+        transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
         return result
-
-    @property
-    def file_type(self) -> str:
-        return "PDF"
 
     @property
     def size_label(self) -> str:
@@ -112,8 +166,75 @@ class Document(models.Model):
         """The title as a file name: no path separators, quotes or control characters."""
         cleaned = re.sub(r'[\x00-\x1f\x7f/\\"<>:|?*]+', " ", self.title)
         cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")[:150]
-        return f"{cleaned or 'document'}.pdf"
+        return f"{cleaned or 'document'}.{self.file_type.lower()}"
+
+    @property
+    def accessibility_problems(self) -> list[str]:
+        return self.accessibility.get("problems", [])
 
     def record_download(self) -> None:
         """Count one download atomically, so concurrent downloads are never lost."""
         type(self).objects.filter(pk=self.pk).update(download_count=models.F("download_count") + 1)
+        DownloadDay.record(self.pk, timezone.localdate())
+
+
+class DocumentVersion(models.Model):
+    """A file a paper had before it was replaced: kept, listed for staff, never served publicly."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    file = models.FileField(upload_to=version_upload_to, max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(help_text="When this version arrived.")
+    replaced_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # the history outlives the account
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "earlier version"
+
+    def __str__(self):
+        return f"{self.document} as uploaded {self.uploaded_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def size_label(self) -> str:
+        return human_size(self.size)
+
+
+class DownloadDay(models.Model):
+    """How many times a paper was downloaded on one day (UK time)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="download_days")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "day"], name="download_day_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} on {self.day}: {self.count}"
+
+    @classmethod
+    def record(cls, document_id: int, day) -> None:
+        """Add one download, safe when many arrive at once (no lost increments)."""
+        counted = cls.objects.filter(document_id=document_id, day=day).update(
+            count=models.F("count") + 1
+        )
+        if not counted:
+            try:
+                with transaction.atomic():
+                    cls.objects.create(document_id=document_id, day=day, count=1)
+            except IntegrityError:  # another download created the day's row first
+                cls.objects.filter(document_id=document_id, day=day).update(
+                    count=models.F("count") + 1
+                )

@@ -4,10 +4,10 @@ from documents.models import Document
 
 
 class DocumentSitemap(Sitemap):
-    """Papers anonymous visitors may download, at their download addresses."""
+    """The pages of papers anyone may find (not their downloads: a page says what a paper is)."""
 
     def items(self):
-        return Document.objects.public().only("pk", "updated_at")
+        return Document.objects.public().only("pk", "slug", "updated_at")
 
     def lastmod(self, document):
         return document.updated_at

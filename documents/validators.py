@@ -1,10 +1,55 @@
-"""Proves an upload is a PDF by what is inside it, whatever its name says."""
+"""Proves an upload is a paper the site accepts by what is inside it, whatever its name says.
+
+PDFs are always accepted; the Office formats named in settings.DOCUMENTS_EXTRA_FORMATS too.
+A PDF is also refused when it is encrypted (unless settings.DOCUMENTS_ALLOW_ENCRYPTED) or
+carries scripts or actions that reach outside the file, because visitors' readers would run
+them.
+"""
+
+import zipfile
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    extension: str
+    file_type: str
+    content_type: str
+    description: str
+    ooxml_folder: str = ""  # Office Open XML: the folder of the main part
+    odf_mimetype: str = ""  # OpenDocument: the content of the first member, "mimetype"
+
+
+PDF = FileFormat("pdf", "PDF", "application/pdf", "a PDF")
+_OOXML = "application/vnd.openxmlformats-officedocument."
+_ODF = "application/vnd.oasis.opendocument."
+OFFICE_FORMATS = [
+    FileFormat("docx", "DOCX", f"{_OOXML}wordprocessingml.document", "a Word document", "word/"),
+    FileFormat("xlsx", "XLSX", f"{_OOXML}spreadsheetml.sheet", "an Excel spreadsheet", "xl/"),
+    FileFormat("pptx", "PPTX", f"{_OOXML}presentationml.presentation", "a PowerPoint file", "ppt/"),
+    FileFormat("odt", "ODT", f"{_ODF}text", "an OpenDocument text", odf_mimetype=f"{_ODF}text"),
+    FileFormat(
+        "ods",
+        "ODS",
+        f"{_ODF}spreadsheet",
+        "an OpenDocument sheet",
+        odf_mimetype=f"{_ODF}spreadsheet",
+    ),
+    FileFormat(
+        "odp",
+        "ODP",
+        f"{_ODF}presentation",
+        "an OpenDocument presentation",
+        odf_mimetype=f"{_ODF}presentation",
+    ),
+]
 
 # First bytes of formats people upload by mistake, so the refusal can say what the file is.
 _KNOWN_SIGNATURES = [
@@ -18,6 +63,19 @@ _KNOWN_SIGNATURES = [
     (b"MZ", "a Windows program"),
 ]
 
+# Action types (ISO 32000-1, 12.6.4) that reach outside the file: run a program, send or
+# fetch data. JavaScript is found by its /JS entry, wherever it hides.
+_REFUSED_ACTIONS = {
+    "/JavaScript": "JavaScript",
+    "/Launch": "an action that opens other programs or files",
+    "/SubmitForm": "an action that sends form data over the internet",
+    "/ImportData": "an action that imports data from another file",
+}
+# Walking the object graph costs time; past this many objects the file is refused unread.
+MAX_OBJECTS_CHECKED = 200_000
+_PDF_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError)
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError)
+
 
 def describe_content(head: bytes) -> str:
     """A few words on what the first bytes of a file look like, for error messages."""
@@ -29,14 +87,107 @@ def describe_content(head: bytes) -> str:
         return "a web page (HTML)"
     if stripped.startswith(b"<?xml") or stripped.startswith(b"<svg"):
         return "an XML or SVG file"
-    return "not a PDF"
+    return "a format the site does not know"
+
+
+def enabled_formats() -> list[FileFormat]:
+    """PDF, then the Office formats settings.DOCUMENTS_EXTRA_FORMATS names (e.g. ["docx"])."""
+    extra = {name.strip().lower().lstrip(".") for name in settings.DOCUMENTS_EXTRA_FORMATS}
+    return [PDF, *(f for f in OFFICE_FORMATS if f.extension in extra)]
 
 
 def validate_pdf(file) -> None:
-    """Refuse a file unless its content parses as a PDF with at least one page."""
-    name = getattr(file, "name", "The file")
+    """Refuse a file unless it is a PDF the site may serve (see the module docstring)."""
+    _validate_size(file)
+    head = _head(file)
+    if b"%PDF-" not in head:
+        raise _not_accepted(file, head, [PDF])
+    _validate_pdf_content(file)
+
+
+def validate_upload(file) -> FileFormat:
+    """Refuse a file unless it is in a format the site accepts; return that format."""
+    _validate_size(file)
+    head = _head(file)
+    # The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2 note).
+    if b"%PDF-" in head:
+        _validate_pdf_content(file)
+        return PDF
+    accepted = enabled_formats()
+    office = sniff_office(file) if head.startswith(b"PK\x03\x04") else None
+    if office is None or office not in accepted:
+        raise _not_accepted(file, head, accepted, office)
+    if _has_macros(file):
+        raise ValidationError(
+            "“%(name)s” contains macros, which could run on visitors' computers. Please save "
+            "it without macros and upload it again.",
+            code="macros",
+            params={"name": _name(file)},
+        )
+    return office
+
+
+def sniff_office(file) -> FileFormat | None:
+    """Which Office format a ZIP file is, judged by its members, or None."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = archive.infolist()
+            if members and members[0].filename == "mimetype":
+                with archive.open(members[0]) as stream:
+                    mimetype = stream.read(100).decode("ascii", "replace").strip()
+                return next((f for f in OFFICE_FORMATS if f.odf_mimetype == mimetype), None)
+            names = [member.filename for member in members]
+            if "[Content_Types].xml" in names:
+                return next(
+                    (f for f in OFFICE_FORMATS if f.ooxml_folder and _any_in(names, f)), None
+                )
+    except _ZIP_ERRORS:
+        return None
+    finally:
+        file.seek(0)
+    return None
+
+
+def find_active_content(reader: PdfReader) -> str | None:
+    """Words for the first script or outward-reaching action in the PDF, or None.
+
+    Every object reachable from the catalog is visited (pages, annotations, form fields, name
+    trees, outlines), so actions hidden in a page's /AA or a link's /Next chain are found too.
+    """
+    seen: set[tuple[int, int]] = set()
+    stack: list = [reader.trailer.raw_get("/Root")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            if len(seen) > MAX_OBJECTS_CHECKED:
+                return f"more than {MAX_OBJECTS_CHECKED:,} parts, too many to check for scripts"
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            if found := _risk(item):
+                return found
+            stack.extend(dict.values(item))  # unresolved, so each object is visited once
+        elif isinstance(item, ArrayObject):
+            stack.extend(list.__iter__(item))
+    return None
+
+
+def _risk(dictionary: DictionaryObject) -> str | None:
+    if "/JS" in dictionary or "/JavaScript" in dictionary:
+        return "JavaScript"
+    if "/XFA" in dictionary:
+        return "an XFA form, which can carry scripts"
+    action = str(_resolved(dictionary, "/S"))
+    if action == "/URI" and str(_resolved(dictionary, "/URI")).strip().lower().startswith("file:"):
+        return "a link to a file on the reader's own computer"
+    return _REFUSED_ACTIONS.get(action)
+
+
+def _validate_size(file) -> None:
     if not file.size:
-        raise ValidationError("“%(name)s” is empty.", code="empty", params={"name": name})
+        raise ValidationError("“%(name)s” is empty.", code="empty", params={"name": _name(file)})
     limit = settings.DOCUMENTS_MAX_UPLOAD_SIZE
     if file.size > limit:
         raise ValidationError(
@@ -44,25 +195,24 @@ def validate_pdf(file) -> None:
             "Please make the PDF smaller (for example by saving images at a lower resolution).",
             code="too_large",
             params={
-                "name": name,
+                "name": _name(file),
                 "size": filesizeformat(file.size),
                 "limit": filesizeformat(limit),
             },
         )
-    file.seek(0)
-    head = file.read(1024)
-    file.seek(0)
-    # The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2 note).
-    if b"%PDF-" not in head:
-        raise ValidationError(
-            "“%(name)s” is not a PDF: its content looks like %(kind)s. Please upload a PDF file.",
-            code="not_pdf",
-            params={"name": name, "kind": describe_content(head)},
-        )
+
+
+def _validate_pdf_content(file) -> None:
+    name = _name(file)
     try:
         reader = PdfReader(file, strict=False)
+        if reader.is_encrypted:
+            _validate_encrypted(name)
+            if not reader.decrypt(""):
+                return  # nothing more can be read without the password
         page_count = len(reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        active = find_active_content(reader)
+    except _PDF_ERRORS as error:
         raise ValidationError(
             "“%(name)s” starts like a PDF but cannot be read (%(error)s). It may be damaged "
             "or incomplete: please export it again and re-upload it.",
@@ -75,3 +225,65 @@ def validate_pdf(file) -> None:
         raise ValidationError(
             "“%(name)s” is a PDF without any pages.", code="no_pages", params={"name": name}
         )
+    if active:
+        raise ValidationError(
+            "“%(name)s” contains %(active)s. Readers could run it when the file is opened, so "
+            "the site does not accept it: please export or print the document to a new PDF "
+            "without scripts, actions or forms and upload that.",
+            code="active_content",
+            params={"name": name, "active": active},
+        )
+
+
+def _validate_encrypted(name: str) -> None:
+    if not settings.DOCUMENTS_ALLOW_ENCRYPTED:
+        raise ValidationError(
+            "“%(name)s” is encrypted (protected by a password, or against copying or "
+            "printing), which stops screen readers and search. Please save an unprotected "
+            "copy and upload that.",
+            code="encrypted",
+            params={"name": name},
+        )
+
+
+def _not_accepted(file, head: bytes, accepted: list[FileFormat], found=None) -> ValidationError:
+    names = " or ".join(f.file_type for f in accepted)
+    kind = found.description + f" ({found.file_type})" if found else describe_content(head)
+    return ValidationError(
+        "“%(name)s” is not a %(names)s: its content looks like %(kind)s. Please upload a "
+        "%(names)s file.",
+        code="not_accepted",
+        params={"name": _name(file), "names": names, "kind": kind},
+    )
+
+
+def _has_macros(file) -> bool:
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = archive.namelist()
+    finally:
+        file.seek(0)
+    return any(
+        n.lower().endswith("vbaproject.bin") or n.startswith(("Basic/", "Scripts/")) for n in names
+    )
+
+
+def _resolved(dictionary: DictionaryObject, key: str):
+    """The value under key with any reference followed (dict.get alone would not), or ""."""
+    value = dict.get(dictionary, key)
+    return "" if value is None else value.get_object()
+
+
+def _any_in(names: list[str], file_format: FileFormat) -> bool:
+    return any(name.startswith(file_format.ooxml_folder) for name in names)
+
+
+def _head(file) -> bytes:
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(0)
+    return head
+
+
+def _name(file) -> str:
+    return getattr(file, "name", None) or "The file"

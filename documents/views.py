@@ -1,14 +1,16 @@
-from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.views import View
 
+from documents.downloads import Download
 from documents.models import Document
 
 
 class DocumentDownloadView(View):
-    """Serve a paper's bytes to those allowed to see it, and count each download."""
+    """Serve a paper's bytes to those allowed to see it, and count each visitor's download.
+
+    Anyone else gets 404, as for a paper that does not exist. What the request gets (304,
+    206, HEAD...) and whether it counts is decided in documents.downloads.
+    """
 
     http_method_names = ["get", "head"]
 
@@ -18,28 +20,11 @@ class DocumentDownloadView(View):
 
     def get(self, request, pk):
         document = self.get_document()
-        # FileResponse streams from disk in chunks and sets Content-Length and a safe
-        # Content-Disposition (with filename* for titles that are not plain ASCII).
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.download_filename,
-            content_type="application/pdf",
-        )
-        document.record_download()
-        return self.finish(response)
-
-    def head(self, request, pk):
-        """The same headers as a download, without the body and without counting."""
-        document = self.get_document()
-        response = HttpResponse(content_type="application/pdf")
-        response["Content-Length"] = str(document.size)
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=document.download_filename
-        )
-        return self.finish(response)
-
-    def finish(self, response):
-        # Every download must reach us to be counted, and a staff-only copy must stay private.
-        patch_cache_control(response, private=True, no_cache=True)
+        download = Download.for_request(request, document)
+        response = download.response()
+        if download.counts:
+            document.record_download()
         return response
+
+    # The same answer without a body; Download neither reads the file nor counts it.
+    head = get

@@ -138,7 +138,6 @@ STORAGES = {
 # Uploaded papers are written to disk as they arrive rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
-DOCUMENTS_MAX_UPLOAD_SIZE = env.int("DOCUMENTS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 
 # --- Security headers -----------------------------------------------------------------------
 
@@ -203,10 +202,48 @@ LOGGING = {
 
 # Which papers anonymous visitors may download: news decides (those on published posts).
 DOCUMENTS_PUBLIC_FILTER = "news.selectors.only_published_documents"
+# The published posts carrying each paper, listed on its page: news knows (ids → {id: posts}).
+DOCUMENTS_USED_IN = "news.selectors.published_posts_using"
 # Days a shared preview link of an unpublished post keeps working.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # Largest featured image accepted, in pixels (width × height): bigger ones are refused.
 NEWS_MAX_IMAGE_PIXELS = env.int("NEWS_MAX_IMAGE_PIXELS", default=40_000_000)
+# --- Papers (documents) ----------------------------------------------------------------------
+
+# Largest file staff may upload, in bytes.
+DOCUMENTS_MAX_UPLOAD_SIZE = env.int("DOCUMENTS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
+# Password-protected (encrypted) PDFs are refused unless this is on.
+DOCUMENTS_ALLOW_ENCRYPTED = env.bool("DOCUMENTS_ALLOW_ENCRYPTED", default=False)
+# Formats accepted besides PDF, each checked by its content: docx, xlsx, pptx, odt, ods, odp.
+DOCUMENTS_EXTRA_FORMATS = env.list("DOCUMENTS_EXTRA_FORMATS", default=[])
+# Where visitors ask for a paper in an accessible format (shown on each paper's page).
+DOCUMENTS_ACCESSIBLE_FORMAT_EMAIL = env.str("DOCUMENTS_ACCESSIBLE_FORMAT_EMAIL", default="")
+# Open PDFs in the browser (inline, under a restrictive sandbox) instead of downloading them.
+DOCUMENTS_INLINE = env.bool("DOCUMENTS_INLINE", default=False)
+# Who sends the bytes: "django" (streamed by the app), "x-accel-redirect" (nginx) or
+# "x-sendfile" (Apache, lighttpd); the app still checks permissions and counts downloads.
+DOCUMENTS_SERVE_WITH = env.str("DOCUMENTS_SERVE_WITH", default="django")
+# With x-accel-redirect: the internal nginx location that maps to MEDIA_ROOT.
+DOCUMENTS_ACCEL_PREFIX = env.str("DOCUMENTS_ACCEL_PREFIX", default="/protected-media/")
+# Downloads by these user agents (case-insensitive substrings) are served but not counted.
+DOCUMENTS_CRAWLER_USER_AGENTS = env.list(
+    "DOCUMENTS_CRAWLER_USER_AGENTS",
+    default=[
+        "bot",
+        "crawler",
+        "spider",
+        "slurp",
+        "curl",
+        "wget",
+        "python-requests",
+        "linkchecker",
+        "check_http",
+        "monitor",
+        "preview",
+        "facebookexternalhit",
+    ],
+)
+
 # Tags are matched case-insensitively, so "Recovery" and "recovery" are one tag.
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "news.tags.parse_tags"

@@ -84,7 +84,7 @@ class PostsFeed(Feed):
     def item_enclosures(self, post):
         papers = [attachment.document for attachment in post.attachments.all()]
         return [
-            Enclosure(paper.get_absolute_url(), str(paper.size), "application/pdf")
+            Enclosure(paper.get_download_url(), str(paper.size), paper.content_type)
             for paper in papers[: self.max_enclosures]
         ]
 

@@ -11,6 +11,7 @@ from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
+from documents.models import Document
 from news.images import validate_image
 
 # What staff may put in a post's body; the same list sanitises whatever is saved or pasted.
@@ -87,11 +88,16 @@ class PostQuerySet(models.QuerySet):
         return self.select_related("author", "category").prefetch_related("tags")
 
     def with_attachments(self):
-        """Each post's papers in the order staff chose, in one extra query."""
+        """Each post's papers in the order staff chose, in one extra query.
+
+        Staff-only papers are never shown with a post, even to staff previewing it: the post
+        shows what visitors will see.
+        """
+        shown = Attachment.objects.filter(document__visibility=Document.Visibility.PUBLIC)
         return self.prefetch_related(
             models.Prefetch(
                 "attachments",
-                queryset=Attachment.objects.select_related("document").order_by("position", "pk"),
+                queryset=shown.select_related("document").order_by("position", "pk"),
             )
         )
 
@@ -278,7 +284,8 @@ class Attachment(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey(
         "documents.Document",
-        on_delete=models.PROTECT,  # a paper in use cannot vanish from under a post
+        # Deleting a paper takes it off its posts; the admin's confirmation lists them first.
+        on_delete=models.CASCADE,
         related_name="attachments",
         verbose_name="paper",
     )

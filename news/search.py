@@ -3,7 +3,9 @@
 Portable on purpose: the same icontains filters and Case/When scores run on SQLite and
 PostgreSQL, so a query finds the same results in the same order on both. A search costs two
 queries whatever the amount of content (one for posts, one for papers), each bounded to the
-best CANDIDATES rows; the page's snippets are then made in Python from those rows.
+best CANDIDATES rows; the page's snippets are then made in Python from those rows. The text
+inside papers can be long, so it is searched by the database but loaded only for the papers
+on the page shown, in one more query.
 """
 
 import re
@@ -14,7 +16,8 @@ from operator import or_
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Case, Exists, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path
 from django.utils.html import format_html, format_html_join
@@ -35,7 +38,7 @@ SNIPPET_WORDS = 30
 # match, which outranks a mention in the body. A title holding the whole phrase earns a bonus.
 TITLE_WEIGHT = 10
 SUMMARY_WEIGHT = 4  # a post's excerpt, a paper's description: both summarise the whole
-BODY_WEIGHT = 1
+BODY_WEIGHT = 1  # a post's body, the text inside a paper
 PHRASE_IN_TITLE_BONUS = 20
 
 # Quotes and sentence punctuation around a word are not part of what people look for.
@@ -109,8 +112,10 @@ class Result:
     date: datetime
     score: int
     summary: str  # a post's excerpt or a paper's description: plain text
-    body_text: str = ""  # a post's body as plain text
-    note: str = ""  # e.g. "PDF, 375KB" for a paper, whose link downloads it
+    body_text: str = ""  # a post's body as plain text; for a paper, the page quoted from
+    note: str = ""  # e.g. "PDF, 375KB" for a paper
+    paper_id: int | None = None
+    page: int | None = None  # the page of a paper the snippet quotes, counted from 1
     title_html: SafeString | None = None  # filled in for the page shown
     snippet: SafeString | None = None
 
@@ -165,6 +170,7 @@ POST_FIELDS = [
 PAPER_FIELDS = [
     (TITLE_WEIGHT, lambda term: _contains("title", term)),
     (SUMMARY_WEIGHT, lambda term: _contains("description", term)),
+    (BODY_WEIGHT, lambda term: _contains("text", term)),
 ]
 
 
@@ -193,9 +199,9 @@ def _post_results(terms: list[str]) -> list[Result]:
 
 
 def _paper_results(terms: list[str]) -> list[Result]:
-    # A paper is dated by the first published post that carries it, not by its upload. Each
-    # attachment's post is checked by primary key: "post IN (published posts)" here leads
-    # SQLite to walk every published post for every paper.
+    # A paper is dated by the first published post that carries it, or by its upload when it
+    # is in the library only. Each attachment's post is checked by primary key: "post IN
+    # (published posts)" here leads SQLite to walk every published post for every paper.
     is_published = Exists(Post.objects.published().filter(pk=OuterRef("post")))
     first_published = (
         Attachment.objects.filter(is_published, document=OuterRef("pk"))
@@ -206,8 +212,9 @@ def _paper_results(terms: list[str]) -> list[Result]:
     )
     papers = (
         _ranked(Document.objects.public(), terms, PAPER_FIELDS)
-        .annotate(published_at=Subquery(first_published))
-        .only("title", "description", "size")
+        .annotate(published_at=Coalesce(Subquery(first_published), F("uploaded_at")))
+        # Not the text: it may be megabytes, and only the page shown needs it (_quote_pages).
+        .only("title", "slug", "description", "size", "file_type")
         .fetch_mode(models.FETCH_RAISE)
         .order_by("-score", "-published_at", "-pk")[: CANDIDATES + 1]
     )
@@ -221,9 +228,39 @@ def _paper_results(terms: list[str]) -> list[Result]:
             score=paper.score,
             summary=paper.description,
             note=f"{paper.file_type}, {paper.size_label}",
+            paper_id=paper.pk,
         )
         for paper in papers
     ]
+
+
+def page_holding(text: str, terms: list[str]) -> tuple[int | None, str]:
+    """The number (from 1) and text of the first page of `text` with a term; (None, "") if none.
+
+    Pages are separated by form feeds, as the text is extracted from the file.
+    """
+    match = _matcher(terms).search(text) if terms else None
+    if match is None:
+        return None, ""
+    start = text.rfind("\f", 0, match.start()) + 1
+    end = text.find("\f", match.end())
+    page_text = text[start:] if end == -1 else text[start:end]
+    return text.count("\f", 0, match.start()) + 1, page_text
+
+
+def _quote_pages(results: list[Result], terms: list[str]) -> None:
+    """Quote the text's page for each paper shown whose description lacks the terms.
+
+    One query for all the papers on the page, none when it shows no such paper.
+    """
+    matcher = _matcher(terms)
+    quoting = {
+        r.paper_id: r for r in results if r.kind == "paper" and not matcher.search(r.summary)
+    }
+    if not quoting:
+        return
+    for pk, text in Document.objects.filter(pk__in=quoting).order_by().values_list("pk", "text"):
+        quoting[pk].page, quoting[pk].body_text = page_holding(text, terms)
 
 
 def search(query: str) -> Search:
@@ -252,9 +289,15 @@ def search_view(request):
     """The search form and, given ?q=, one page of results."""
     found = search(request.GET.get("q", ""))
     page = Paginator(found.results, PER_PAGE).get_page(request.GET.get("page"))
+    if found.terms:
+        _quote_pages(page.object_list, found.terms)
     for result in page.object_list:
         result.title_html = mark_terms(result.title, found.terms)
         result.snippet = snippet(result.texts, found.terms)
+        if result.page:
+            result.snippet = format_html(
+                '<span class="snippet-page">Page {}:</span> {}', result.page, result.snippet
+            )
     canonical = {"q": found.query} if found.query else {}
     if page.number > 1:
         canonical["page"] = page.number

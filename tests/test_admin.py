@@ -24,6 +24,8 @@ def test_groups_exist_after_migrate_with_exactly_their_permissions():
             "slugredirect",
             "postrevision",
             "document",
+            "documentversion",
+            "downloadday",
             "tag",
             "taggeditem",
         )

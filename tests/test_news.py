@@ -514,3 +514,17 @@ def test_post_page_runs_a_constant_number_of_queries(client, django_assert_max_n
     many = _count_queries(client, post.get_absolute_url(), django_assert_max_num_queries)
 
     assert few == many
+
+
+def test_staff_only_papers_never_show_on_a_post(client, django_user_model):
+    from documents.models import Document
+
+    post = make_post()
+    internal = make_document(title="Internal notes", name="internal.pdf")
+    internal.visibility = Document.Visibility.STAFF
+    internal.save()
+    attach(post, make_document(title="Public paper"), internal)
+
+    assert "Internal notes" not in page(client, post.get_absolute_url())
+    client.force_login(make_staff(django_user_model, "Editors"))
+    assert "Internal notes" not in page(client, post.get_absolute_url())

@@ -5,9 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.models import Document
 from news import search as site_search
 from news.models import Post
-from news.search import parse_terms, search, snippet
+from news.search import page_holding, parse_terms, search, snippet
 from tests.factories import attach, make_document, make_post
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +39,11 @@ def titles(html: str) -> list[str]:
     return [result["title"] for result in results(html)]
 
 
-def make_paper(title: str, description: str = "", *, on: Post | None = None):
+def make_paper(title: str, description: str = "", *, on: Post | None = None, **fields):
     paper = make_document(title=title, name="paper.pdf")
     paper.description = description
+    for name, value in fields.items():
+        setattr(paper, name, value)
     paper.save()
     if on is not None:
         attach(on, paper)
@@ -157,7 +160,7 @@ def test_characters_stored_as_html_entities_are_found(client):
 # --- Papers --------------------------------------------------------------------------------
 
 
-def test_papers_are_found_by_title_and_by_description_and_link_to_their_download(client):
+def test_papers_are_found_by_title_and_by_description_and_link_to_their_page(client):
     post = make_post(title="Announcing two papers")
     by_title = make_paper("Recovery: the business case", on=post)
     make_paper("Peer workers", "How recovery colleges began.", on=post)
@@ -168,7 +171,8 @@ def test_papers_are_found_by_title_and_by_description_and_link_to_their_download
         "Peer workers",
     ]
     assert {result["label"] for result in found} == {"Paper"}
-    assert found[0]["url"] == reverse("documents:download", kwargs={"pk": by_title.pk})
+    assert found[0]["url"] == by_title.get_absolute_url()
+    assert by_title.get_download_url() not in html
     assert "How <mark>recovery</mark> colleges began." in html
     assert "PDF, 1KB" in html
 
@@ -201,6 +205,59 @@ def test_a_paper_on_several_published_posts_appears_once(client):
     assert titles(search_page(client, "business")) == ["Recovery: the business case"]
 
 
+def test_papers_are_found_by_the_text_inside_them_quoted_from_the_right_page(client):
+    text = "Contents\fChapter one on peer work.\fWhy recovery colleges matter to everyone."
+    paper = make_paper("Annual report", "What we did this year.", text=text)
+    html = search_page(client, "colleges")
+    assert titles(html) == ["Annual report"]
+    assert results(html)[0]["url"] == paper.get_absolute_url()
+    assert (
+        '<p class="snippet"><span class="snippet-page">Page 3:</span> '
+        "Why recovery <mark>colleges</mark> matter to everyone.</p>"
+    ) in html
+    assert "Chapter one" not in html  # the snippet stays on its page
+
+
+def test_a_paper_whose_description_matches_is_quoted_from_it_without_a_page(client):
+    make_paper("Annual report", "Our recovery colleges.", text="Recovery colleges\fMore.")
+    html = search_page(client, "colleges")
+    assert '<p class="snippet">Our recovery <mark>colleges</mark>.</p>' in html
+    assert "snippet-page" not in html
+
+
+def test_papers_rank_title_above_description_above_text(client):
+    make_paper("Only inside", text="A word on recovery.")
+    make_paper("Described", "About recovery.")
+    make_paper("Recovery in the title")
+    html = search_page(client, "recovery")
+    assert titles(html) == ["Recovery in the title", "Described", "Only inside"]
+
+
+def test_the_page_of_a_match_counts_form_feeds_before_it():
+    assert page_holding("one\ftwo\fthree recovery\ffour", ["recovery"]) == (3, "three recovery")
+    assert page_holding("Recovery first", ["recovery"]) == (1, "Recovery first")
+    assert page_holding("a\fb", ["recovery"]) == (None, "")
+
+
+def test_only_the_papers_shown_have_their_text_loaded_in_one_query(
+    client, django_assert_max_num_queries
+):
+    long_text = "filler words " * 5_000 + "\fthe recovery plan"
+    for number in range(25):
+        make_paper(f"Report {number:02d}", text=long_text)
+    with django_assert_max_num_queries(3) as queries:
+        html = search_page(client, "recovery")
+    assert html.count("Page 2:") == 10
+    selecting_text = [
+        query["sql"]
+        for query in queries.captured_queries
+        if '"text"' in query["sql"].split(" FROM ")[0]
+    ]
+    # The ranked query only searches the text; one more loads it for the papers shown.
+    assert len(selecting_text) == 1
+    assert " IN (" in selecting_text[0]
+
+
 # --- Nothing unpublished, ever ---------------------------------------------------------------
 
 
@@ -219,11 +276,17 @@ def test_nothing_unpublished_ever_appears(client, admin_client, who):
     make_paper("Recovery paper on draft", on=draft)
     make_paper("Recovery paper on scheduled post", on=scheduled)
     make_paper("Recovery paper on expired post", on=expired)
-    make_paper("Recovery paper on no post")
+    make_paper("Recovery paper on no post")  # in the library only: public
+    make_paper("Recovery paper for staff", visibility=Document.Visibility.STAFF, on=published)
+    make_paper("Internal", text="Recovery notes", visibility=Document.Visibility.STAFF)
     browser = admin_client if who == "superuser" else client
     html = search_page(browser, "recovery")
-    assert sorted(titles(html)) == ["Recovery paper on published post", "Recovery published"]
-    for hidden in ("draft", "scheduled", "expired", "no post"):
+    assert sorted(titles(html)) == [
+        "Recovery paper on no post",
+        "Recovery paper on published post",
+        "Recovery published",
+    ]
+    for hidden in ("draft", "scheduled", "expired", "staff", "Internal"):
         assert hidden not in html
 
 
@@ -337,9 +400,10 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_matches(
         post = make_post(title=f"Recovery {number}", body="<p>Recovery and more recovery.</p>")
         if number % 10 == 0:
             make_paper(f"Recovery paper {number}", "Recovery explained.", on=post)
-    with django_assert_max_num_queries(2):  # one for posts, one for papers
+    # One for posts, one for papers, one for the text of the papers shown.
+    with django_assert_max_num_queries(3):
         html = search_page(client, "recovery")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         search_page(client, "recovery", page=2)
     papers = len(range(0, matching, 10))
     assert f"{matching + papers} results for “recovery”" in html

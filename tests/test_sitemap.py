@@ -60,6 +60,20 @@ def test_sitemap_lists_published_posts_archives_and_papers(client):
     assert urls[absolute(paper.get_absolute_url())] == f"{timezone.localdate(paper.updated_at)}"
 
 
+def test_papers_are_listed_by_their_page_never_their_download(client):
+    in_library = make_document(title="In the library only", name="library.pdf")
+    internal = make_document(title="Internal", name="internal.pdf")
+    internal.visibility = Document.Visibility.STAFF
+    internal.save()
+    attach(make_post(), internal)
+
+    urls = sitemap(client)
+
+    assert absolute(in_library.get_absolute_url()) in urls
+    assert absolute(internal.get_absolute_url()) not in urls
+    assert not [url for url in urls if "/download/" in url]
+
+
 def test_post_lastmod_is_its_later_of_update_and_publication(client):
     now = timezone.now()
     edited = make_post(published_at=now - timedelta(days=10))

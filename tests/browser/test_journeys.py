@@ -66,9 +66,7 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
     page.get_by_role("row", name="Papers").get_by_role("link", name="Add").click()
     expect(page.get_by_role("heading", name="Add paper")).to_be_visible()
     page.get_by_label("Title").fill(PAPER_TITLE)
-    # Django renders a file field as a fieldset whose legend names it, not as a <label>.
-    pdf_field = page.get_by_role("group", name="PDF file")
-    pdf_field.locator("input[type=file]").set_input_files(pdf_file)
+    page.get_by_label("File:", exact=True).set_input_files(pdf_file)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(success_message(page, f"paper “{re.escape(PAPER_TITLE)}” was added")).to_be_visible()
 

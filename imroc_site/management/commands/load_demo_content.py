@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from comments.models import Comment
 from comments.services import moderate, submit_comment
+from documents.ingest import ingest_upload
 from documents.models import Document
 from imroc_site.demo.more_posts import demo_image, more_posts
 from imroc_site.demo.pdf import make_pdf
@@ -181,9 +182,9 @@ class Command(BaseCommand):
         self.count(document is None, "paper")
         if document is None:
             pdf = make_pdf(paper["title"], paper["paragraphs"], paper["size"])
-            document = Document(title=paper["title"], file=ContentFile(pdf, name=paper["filename"]))
-            document.full_clean()
-            document.save()
+            document = ingest_upload(
+                Document(title=paper["title"]), ContentFile(pdf, name=paper["filename"]), by=None
+            )
         _, created = Attachment.objects.get_or_create(
             post=post, document=document, defaults={"position": position}
         )

@@ -1,0 +1,316 @@
+"""How a paper's bytes are sent: validators, byte ranges, headers, and which requests count.
+
+The download view finds the paper (and so decides who may have it); everything after that is
+here: `Download.for_request()` decides what one request gets, as a static file server would
+(304, 206, 416, HEAD), and whether it is a download worth counting. RFC 9110 is the reference.
+"""
+
+import logging
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+)
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date, parse_http_date_safe
+
+from documents.models import Document
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 64 * 1024
+
+# Every paper response: a paper is someone's download to count, so no shared cache may keep a
+# copy and hand it to the next visitor (that visitor would never reach us); the browser keeps
+# its copy and revalidates with the ETag, and its 304 is the same visitor, rightly not counted.
+CACHE_CONTROL = "private, no-cache"
+
+# On every paper response, for when a browser shows it (DOCUMENTS_INLINE): `sandbox` gives the
+# document an opaque origin with no scripts, forms, pop-ups or navigation, so nothing in a file
+# can act as our site, and nothing may be loaded or frame it. Chromium's own PDF viewer still
+# shows the file under this policy when it is opened as a page (checked with Chromium 156).
+PAPER_CSP = (
+    "sandbox; default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+SERVE_WITH = ("django", "x-accel-redirect", "x-sendfile")
+
+
+class RangeNotSatisfiable(Exception):
+    """The Range asks only for bytes past the end of the file (answered with 416)."""
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive, as in Content-Range
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+    def content_range(self, size: int) -> str:
+        return f"bytes {self.start}-{self.end}/{size}"
+
+
+_RANGE_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
+
+
+def parse_range(header: str, size: int) -> ByteRange | None:
+    """The one byte range `header` asks for, its end clamped to the file; None for the whole file.
+
+    A Range the server cannot use (malformed, another unit, several ranges) is ignored and the
+    whole file sent, as RFC 9110 §14.2 allows; one asking only for bytes at or past the end
+    raises RangeNotSatisfiable.
+    """
+    unit, equals, range_set = header.partition("=")
+    if not equals or unit.strip().lower() != "bytes":
+        return None
+    # A list may carry empty elements ("0-99,"): they are not ranges (RFC 9110 §5.6.1).
+    specs = [spec.strip() for spec in range_set.split(",") if spec.strip()]
+    if len(specs) != 1 or not (match := _RANGE_SPEC.fullmatch(specs[0])):
+        return None
+    first, last = match.groups()
+    if not first:
+        if not last:
+            return None
+        suffix = int(last)  # the last `suffix` bytes
+        if suffix == 0 or size == 0:
+            raise RangeNotSatisfiable
+        return ByteRange(max(size - suffix, 0), size - 1)
+    start = int(first)
+    if last and int(last) < start:
+        return None
+    if start >= size:
+        raise RangeNotSatisfiable
+    return ByteRange(start, min(int(last), size - 1) if last else size - 1)
+
+
+def etag(document: Document) -> str:
+    """A strong validator: the file's SHA-256 when known, else its size and when it changed."""
+    if document.sha256:
+        return f'"{document.sha256}"'
+    changed = int(document.file_updated_at.timestamp() * 1_000_000)
+    return f'"{document.size:x}-{changed:x}"'
+
+
+def if_range_allows(header: str, *, current_etag: str, last_modified: datetime) -> bool:
+    """Whether If-Range names the version we hold, so its Range may be honoured (§13.1.5).
+
+    Entity tags compare strongly (a weak one never matches); a date must be exactly
+    Last-Modified.
+    """
+    header = header.strip()
+    if header.startswith(('"', "W/")):
+        return header == current_etag
+    date = parse_http_date_safe(header)
+    return date is not None and date == int(last_modified.timestamp())
+
+
+def is_crawler(user_agent: str) -> bool:
+    """Robots and link checkers, by settings.DOCUMENTS_CRAWLER_USER_AGENTS (any case)."""
+    agent = user_agent.lower()
+    return any(
+        marker and marker.lower() in agent for marker in settings.DOCUMENTS_CRAWLER_USER_AGENTS
+    )
+
+
+# Typographic characters that have a plain ASCII look-alike; accents are dropped separately.
+_ASCII_LOOKALIKES = str.maketrans(
+    {
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
+        "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "",
+        "\u2026": "...", "\u00a0": " ", "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE",
+        "\u0153": "oe", "\u0152": "OE", "\u00f8": "o", "\u00d8": "O", "\u0142": "l",
+        "\u0141": "L", "\u00f0": "d", "\u00de": "Th", "\u00fe": "th",
+    }
+)  # fmt: skip
+
+
+def ascii_filename(filename: str) -> str:
+    """`filename` for clients that know no better than plain `filename=`: printable ASCII,
+    accents dropped, other characters replaced with "_", no quote or backslash."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    decomposed = unicodedata.normalize("NFKD", stem.translate(_ASCII_LOOKALIKES))
+    stem = "".join(char for char in decomposed if not unicodedata.combining(char))
+    stem = re.sub(r'[^\x20-\x7e]+|["\\]', "_", stem).strip()
+    if not re.search(r"[A-Za-z0-9]", stem):
+        stem = "document"
+    extension = re.sub(r"[^A-Za-z0-9]", "", extension)
+    return f"{stem}.{extension}" if extension else stem
+
+
+def content_disposition(filename: str, *, inline: bool) -> str:
+    """The header with an ASCII `filename` and, when that had to change the name, the exact
+    name as RFC 6266 `filename*` (percent-encoded UTF-8, so no character can end the header)."""
+    kind = "inline" if inline else "attachment"
+    fallback = ascii_filename(filename)
+    if fallback == filename:
+        return f'{kind}; filename="{fallback}"'
+    return f"{kind}; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
+
+
+class PaperFileResponse(FileResponse):
+    block_size = CHUNK_SIZE  # FileResponse reads 4 KB at a time by default
+
+
+class FileSlice:
+    """`length` bytes of an open file from where it stands, for FileResponse to stream.
+
+    `fileno()` lets gunicorn send them with sendfile() (it starts at the file's position and
+    stops at Content-Length); `read()` stops at the slice's end for servers that read chunks.
+    """
+
+    def __init__(self, file, length: int):
+        self.file = file
+        self.remaining = length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.remaining if size < 0 else min(size, self.remaining)
+        data = self.file.read(size) if size else b""
+        self.remaining -= len(data)
+        return data
+
+    def fileno(self) -> int:
+        return self.file.fileno()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@dataclass(frozen=True)
+class Download:
+    """What one request for a paper gets, decided before a byte is read.
+
+    `status` is 200, 206 (`byte_range` set), 304, 412 or 416. `counts` says whether this request
+    is a visitor's download: a GET that sends the file from its first byte (the whole file, or
+    the first of a resumable or viewer's range requests), not later ranges, HEAD, 304s or
+    robots.
+    """
+
+    request: HttpRequest
+    document: Document
+    status: int
+    byte_range: ByteRange | None = None
+
+    @classmethod
+    def for_request(cls, request, document: Document) -> "Download":
+        current_etag = etag(document)
+        modified = int(document.file_updated_at.timestamp())
+        precondition = get_conditional_response(request, etag=current_etag, last_modified=modified)
+        if precondition is not None:  # 304 Not Modified, or 412 for a failed If-Match
+            return cls(request, document, precondition.status_code)
+        range_header = request.headers.get("Range")
+        # Range is defined for GET only; HEAD describes the whole file.
+        if request.method != "GET" or not range_header:
+            return cls(request, document, 200)
+        if_range = request.headers.get("If-Range")
+        if if_range and not if_range_allows(
+            if_range, current_etag=current_etag, last_modified=document.file_updated_at
+        ):
+            return cls(request, document, 200)  # the file changed: send the new one whole
+        try:
+            byte_range = parse_range(range_header, document.size)
+        except RangeNotSatisfiable:
+            return cls(request, document, 416)
+        return cls(request, document, 206 if byte_range else 200, byte_range)
+
+    @property
+    def counts(self) -> bool:
+        return (
+            self.request.method == "GET"
+            and self.status in (200, 206)
+            and (self.byte_range is None or self.byte_range.start == 0)
+            and not is_crawler(self.request.headers.get("User-Agent", ""))
+        )
+
+    @property
+    def inline(self) -> bool:
+        return settings.DOCUMENTS_INLINE and self.document.content_type == "application/pdf"
+
+    def response(self) -> HttpResponse:
+        if self.status == 304:
+            return self.with_headers(HttpResponseNotModified(), validators=True)
+        if self.status in (412, 416):
+            response = HttpResponse(status=self.status, content_type="text/plain")
+            if self.status == 416:
+                response["Content-Range"] = f"bytes */{self.document.size}"
+            return self.with_headers(response)
+        if settings.DOCUMENTS_SERVE_WITH == "django":
+            if self.request.method == "HEAD":
+                response = HttpResponse()
+                response["Content-Length"] = str(self.document.size)
+            else:
+                response = self.stream()
+            response["Accept-Ranges"] = "bytes"
+        else:
+            response = self.hand_over(settings.DOCUMENTS_SERVE_WITH)
+        return self.with_headers(response, validators=True, representation=True)
+
+    def hand_over(self, server: str) -> HttpResponse:
+        """No body: the web server in front sends the file, answering Range (and Accept-Ranges,
+        Content-Length) itself, with the headers set here."""
+        response = HttpResponse()
+        storage, name = self.document.file.storage, self.document.file.name
+        path = storage.path(name)  # refuses a name that would leave MEDIA_ROOT
+        if server == "x-accel-redirect":
+            relative = os.path.relpath(path, storage.location).replace(os.sep, "/")
+            # nginx expects the URI percent-encoded, and decodes it to find the file.
+            response["X-Accel-Redirect"] = settings.DOCUMENTS_ACCEL_PREFIX + quote(relative)
+        elif server == "x-sendfile":
+            # A header value travels as bytes: send the path's own bytes, whatever its characters.
+            response["X-Sendfile"] = os.fsencode(path).decode("latin-1")
+        else:
+            raise ImproperlyConfigured(
+                f"DOCUMENTS_SERVE_WITH must be one of {SERVE_WITH}, not {server!r}"
+            )
+        return response
+
+    def stream(self) -> FileResponse:
+        """The file, or its range, read from disk a chunk at a time: never all in memory."""
+        byte_range = self.byte_range or ByteRange(0, self.document.size - 1)
+        try:
+            file = self.document.file.storage.open(self.document.file.name, "rb")
+        except FileNotFoundError:
+            logger.error("Paper %s has no file at %s", self.document.pk, self.document.file.name)
+            raise Http404("This paper's file is missing.") from None
+        file.seek(byte_range.start)
+        response = PaperFileResponse(
+            FileSlice(file, byte_range.length), content_type=self.content_type, status=self.status
+        )
+        response["Content-Length"] = str(byte_range.length)
+        if self.byte_range:
+            response["Content-Range"] = self.byte_range.content_range(self.document.size)
+        return response
+
+    @property
+    def content_type(self) -> str:
+        return self.document.content_type or "application/octet-stream"
+
+    def with_headers(self, response, *, validators=False, representation=False):
+        response["Cache-Control"] = CACHE_CONTROL
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = PAPER_CSP
+        if validators:
+            response["ETag"] = etag(self.document)
+            response["Last-Modified"] = http_date(self.document.file_updated_at.timestamp())
+        if representation:
+            response["Content-Type"] = self.content_type
+            response["Content-Disposition"] = content_disposition(
+                self.document.download_filename, inline=self.inline
+            )
+        return response
