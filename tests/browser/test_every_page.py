@@ -22,6 +22,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from documents.models import Document
 from news.models import Post
 from news.preview import preview_path
 from tests.factories import make_post
@@ -65,6 +66,8 @@ PAGES = [
     PublicPage("search form", "/search/", "Search"),
     PublicPage("search results", "/search/?q=recovery", "Search results"),
     PublicPage("search, no results", "/search/?q=xylophone", "Search results"),
+    PublicPage("papers library", "/papers/", "Papers"),
+    PublicPage("papers library, searched", "/papers/?q=recovery&sort=title", "Papers"),
     PublicPage("404", "/news/no-such-post/", "Page not found", status=404),
 ]
 
@@ -86,7 +89,8 @@ def demo_site(site_categories):
             published_at=datetime(2012, 1, number + 1, 9, 0, tzinfo=UTC),
         )
     draft = make_post(title=DRAFT_TITLE, slug="draft-plans", status=Post.Status.DRAFT)
-    return {"preview_path": preview_path(draft)}
+    paper = Document.objects.get(title="Recovery: the Business Case")
+    return {"preview_path": preview_path(draft), "paper": paper}
 
 
 class Visitor:
@@ -233,6 +237,11 @@ def test_every_public_page(live_server, new_context, demo_site, subtests, output
     for public in PAGES:
         with subtests.test(msg=public.name, path=public.path):
             open_and_check(new_context, origin, public)
+    paper = demo_site["paper"]
+    with subtests.test(msg="a paper's page"):
+        open_and_check(
+            new_context, origin, PublicPage("paper", paper.get_absolute_url(), paper.title)
+        )
     with subtests.test(msg="content of the pages"):
         check_content(new_context, origin)
     with subtests.test(msg="post after an invalid reply"):
