@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from news.freshness import conditional_on_content, content_last_modified
 from news.models import Post
@@ -40,7 +40,8 @@ def upcoming_events(request):
     """Every published event that has not finished yet, for calendar apps to subscribe to."""
     calendar = _calendar(f"{settings.SITE_NAME} events")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH_INTERVAL)
+    # An X- property has no known type: give the duration's text form ("PT6H") ourselves.
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL).to_ical().decode())
     for post in Post.objects.published().upcoming_events():
         calendar.add_component(_event(post, request))
     return HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
@@ -71,7 +72,8 @@ def _event(post: Post, request) -> Event:
     # with no VTIMEZONE definition of Europe/London to carry along.
     event = Event()
     # The primary key, not the slug: the event stays the same event when staff rename it.
-    event.add("uid", f"post-{post.pk}@{request.get_host()}")
+    # The host without its port, so the same event keeps one identity in calendars.
+    event.add("uid", f"post-{post.pk}@{request.get_host().rsplit(':', 1)[0]}")
     # Without a METHOD, DTSTAMP is when the event's information last changed (RFC 5545 3.8.7.2),
     # which also keeps the file's bytes, and so its ETag, the same until the post changes.
     event.add("dtstamp", post.updated_at.astimezone(UTC))

@@ -427,3 +427,19 @@ def test_events_calendar_lists_upcoming_events_soonest_first(client):
     summaries = [str(event["SUMMARY"]) for event in calendar.events]
     assert summaries == ["Under way", "Sooner", "Later"]
     assert "Content-Disposition" not in client.get(reverse("news:events_ics"))
+
+
+def test_calendar_feed_properties_are_well_formed(client, settings):
+    from news.models import Category
+
+    settings.ALLOWED_HOSTS = ["example.org"]
+    make_post(
+        title="Open day",
+        category=Category.objects.get(slug="events"),
+        event_start=timezone.now() + timedelta(days=3),
+    )
+    body = client.get(reverse("news:events_ics"), HTTP_HOST="example.org:8080").content.decode()
+
+    assert "X-PUBLISHED-TTL:PT6H" in body
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in body
+    assert "@example.org\r\n" in body and "8080" not in body.split("UID:")[1].split("\r\n")[0]
