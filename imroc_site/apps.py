@@ -1,4 +1,18 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_delete, post_save
+
+# Everything whose change shows on a public page (a post, its papers, tags, replies...).
+SHOWN_ON_PAGES = [
+    "news.Post",
+    "news.Attachment",
+    "news.Category",
+    "news.SlugRedirect",
+    "taggit.Tag",
+    "taggit.TaggedItem",
+    "documents.Document",
+    "documents.DocumentVersion",
+    "comments.Comment",
+]
 
 
 class ImrocSiteConfig(AppConfig):
@@ -6,3 +20,13 @@ class ImrocSiteConfig(AppConfig):
 
     name = "imroc_site"
     verbose_name = "Site"
+
+    def ready(self):
+        from news.freshness import mark_site_changed
+
+        # A signal here, against the house rule, because this is cache invalidation: every
+        # save or delete, from any form, action or command, must make pages fresh again.
+        for label in SHOWN_ON_PAGES:
+            model = apps.get_model(label)
+            post_save.connect(mark_site_changed, sender=model, dispatch_uid=f"fresh-save-{label}")
+            post_delete.connect(mark_site_changed, sender=model, dispatch_uid=f"fresh-del-{label}")

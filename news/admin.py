@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from news import revisions
+from news.freshness import mark_site_changed
 from news.images import ImageUploadField
 from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect
 from news.preview import link_lifetime, preview_path
@@ -144,6 +145,7 @@ class PostAdmin(admin.ModelAdmin):
         for pk in pks:
             revisions.record_prior_state(pk)
         yield
+        mark_site_changed()  # a bulk update sends no save signal
         for post in Post.objects.filter(pk__in=pks).select_related("category"):
             revisions.record_revision(post, by=request.user)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
 from icalendar import Calendar, Event, vDuration
 
-from news.freshness import conditional_on_content, content_last_modified
+from news.freshness import conditional_on_content
 from news.models import Post
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -19,23 +19,8 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 REFRESH_INTERVAL = timedelta(hours=6)
 
 
-def events_last_modified(request, *args, **kwargs):
-    """As content_last_modified, and also the moment the latest event finished.
-
-    An event leaves the upcoming feed when it ends, without anyone saving it.
-    """
-    now = timezone.now()
-    finished = Post.objects.events().aggregate(
-        at=Max(
-            Coalesce("event_end", "event_start"),
-            filter=Q(event_end__lt=now) | Q(event_end__isnull=True, event_start__lt=now),
-        )
-    )["at"]
-    return max(filter(None, [content_last_modified(request), finished]), default=None)
-
-
 @require_safe
-@condition(last_modified_func=events_last_modified)
+@conditional_on_content
 def upcoming_events(request):
     """Every published event that has not finished yet, for calendar apps to subscribe to."""
     calendar = _calendar(f"{settings.SITE_NAME} events")

@@ -5,13 +5,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import Document
-from news.models import Category, Post
+from news.models import Category
 from tests.factories import attach, make_document, make_post, make_unpublished_posts
 
 pytestmark = pytest.mark.django_db
@@ -255,41 +256,38 @@ def test_changed_feeds_answer_in_full(client, name, kwargs):
     url = reverse(name, kwargs=kwargs)
     first = client.get(url)
 
-    Post.objects.filter(pk=post.pk).update(updated_at=timezone.now() + timedelta(seconds=2))
-
     since = {"if-modified-since": first["Last-Modified"]}
-    assert client.get(url, headers=since).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        post.title = "Open day, new time"
+        post.save()
+        assert client.get(url, headers=since).status_code == 200
 
 
 @pytest.mark.parametrize("name", FEEDS)
 def test_a_post_expiring_changes_the_feed(client, name):
     """Nobody saves a post when it expires, and the newest post stays the newest."""
-    an_hour_ago = timezone.now() - timedelta(hours=1)
+    expiry = timezone.now() + timedelta(hours=1)
     make_post(title="Stays")
-    going = make_post(title="Goes", days_ago=2)
-    Post.objects.update(updated_at=an_hour_ago - timedelta(hours=1))
+    make_post(title="Goes", days_ago=2, expires_at=expiry)
     url = reverse(name)
     first = client.get(url)
 
-    Post.objects.filter(pk=going.pk).update(expires_at=an_hour_ago)
-
-    response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    with time_machine.travel(expiry + timedelta(minutes=1)):
+        response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
     assert response.status_code == 200
     assert b"Goes" not in response.content
 
 
 def test_an_event_finishing_changes_the_events_calendar(client):
-    now = timezone.now()
+    ends = timezone.now() + timedelta(hours=1)
     make_event("Later", starts_in_days=10)
-    finishing = make_event("Finishing", starts_in_days=-1, event_end=now + timedelta(hours=1))
-    Post.objects.update(updated_at=now - timedelta(days=1))
+    make_event("Finishing", starts_in_days=-1, event_end=ends)
     url = reverse("news:events_ics")
     first = client.get(url)
 
-    # As if an hour had passed: the event is over, and nobody saved anything.
-    Post.objects.filter(pk=finishing.pk).update(event_end=now - timedelta(minutes=1))
-
-    response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    # An hour later the event is over, and nobody saved anything.
+    with time_machine.travel(ends + timedelta(minutes=1)):
+        response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
     assert response.status_code == 200
     assert b"Finishing" not in response.content
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from documents.models import Document
 from news.models import Category, Post
 from news.services import save_post
 from tests.factories import attach, make_comment, make_document, make_post, make_staff
@@ -528,3 +529,38 @@ def test_staff_only_papers_never_show_on_a_post(client, django_user_model):
     assert "Internal notes" not in page(client, post.get_absolute_url())
     client.force_login(make_staff(django_user_model, "Editors"))
     assert "Internal notes" not in page(client, post.get_absolute_url())
+
+
+def _fresh_after(client, url, change, minutes=5):
+    """Whether a change made later answers 200 to a client holding the earlier Last-Modified."""
+    since = client.get(url)["Last-Modified"]
+    assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
+    with time_machine.travel(timezone.now() + timedelta(minutes=minutes)):
+        change()
+        return client.get(url, headers={"If-Modified-Since": since}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["delete post", "edit paper", "delete reply", "rename category", "tag post"],
+)
+def test_any_change_shown_on_pages_makes_them_fresh_again(client, change):
+    post = make_post(title="Kept")
+    doomed = make_post(title="Doomed", days_ago=2)
+    paper = make_document(title="A paper")
+    attach(post, paper)
+    reply = make_comment(post)
+    changes = {
+        "delete post": doomed.delete,
+        "edit paper": lambda: Document.objects.get(pk=paper.pk).save(),
+        "delete reply": reply.delete,
+        "rename category": lambda: Category.objects.filter(slug="news").first().save(),
+        "tag post": lambda: post.tags.add("fresh"),
+    }
+    assert _fresh_after(client, post.get_absolute_url(), changes[change])
+
+
+def test_an_event_ending_makes_pages_fresh_again(client):
+    ends = timezone.now() + timedelta(minutes=3)
+    make_event("Short event", starts_in_days=0, event_end=ends)
+    assert _fresh_after(client, reverse("news:home"), lambda: None, minutes=10)
