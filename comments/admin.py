@@ -8,12 +8,21 @@ from comments.services import moderate
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["name", "short_text", "post", "status", "submitted_at", "ip_address"]
-    list_filter = ["status", "submitted_at", "post"]
+    # No filter by post: it would list every post, drafts included, to moderators.
+    list_filter = ["status", "submitted_at"]
     list_select_related = ["post"]
-    search_fields = ["name", "email", "text", "ip_address"]
+    search_fields = ["name", "email", "text", "ip_address", "post__title"]
     date_hierarchy = "submitted_at"
     actions = ["approve", "mark_spam", "unapprove"]
-    readonly_fields = ["post", "submitted_at", "ip_address", "moderated_at", "moderated_by"]
+    # Status changes only through the actions, so each records who decided and when.
+    readonly_fields = [
+        "post",
+        "status",
+        "submitted_at",
+        "ip_address",
+        "moderated_at",
+        "moderated_by",
+    ]
     fields = [
         "post",
         "name",

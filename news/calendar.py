@@ -3,12 +3,9 @@
 from datetime import UTC, timedelta
 
 from django.conf import settings
-from django.db.models import Max, Q
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, vDuration
 
 from news.freshness import conditional_on_content

@@ -297,3 +297,19 @@ def rendition_view(request, name):
 
 
 urlpatterns = [path(f"media/{RENDITIONS_DIR}/<path:name>", rendition_view, name="image")]
+
+
+def renditions_by_format(post) -> tuple[list[dict], list[dict]]:
+    """The post's WebP renditions and its fallback ones, each narrowest first."""
+    if not post.image:
+        return [], []
+    renditions = sorted(post.image_renditions or [], key=lambda rendition: rendition["width"])
+    webp = [rendition for rendition in renditions if rendition["format"] == "webp"]
+    fallback = [rendition for rendition in renditions if rendition["format"] != "webp"]
+    return webp, fallback
+
+
+def sharing_image_url(post) -> str:
+    """The path of the largest fallback rendition (for sharing and search engines), or ""."""
+    _, fallback = renditions_by_format(post)
+    return rendition_url(fallback[-1]) if fallback else ""

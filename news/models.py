@@ -228,6 +228,8 @@ class Post(models.Model):
     def clean(self):
         self._date_publication()
         errors = {}
+        if self.slug.isdigit():
+            errors["slug"] = "An address of digits only would clash with the yearly archives."
         if self.image and not self.image_alt.strip():
             errors["image_alt"] = "Please describe the image for people who cannot see it."
         if self.category_id and self.category.slug == EVENTS_SLUG and not self.event_start:

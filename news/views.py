@@ -1,4 +1,4 @@
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from news.freshness import conditional_on_content
+from news.images import sharing_image_url
 from news.models import EVENTS_SLUG, Category, Post, SlugRedirect
 from news.seo import post_structured_data
 
@@ -71,7 +72,9 @@ class CategoryArchiveView(PublishedPostsView):
 
 class TagArchiveView(PublishedPostsView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only drafts use is not public either: its page would reveal its name.
+        used = Tag.objects.filter(Exists(Post.objects.published().filter(tags=OuterRef("pk"))))
+        self.tag = get_object_or_404(used, slug=self.kwargs["slug"])
         self.heading = f"Posts tagged “{self.tag.name}”"
         self.empty_message = f"No published posts are tagged “{self.tag.name}” yet."
         return super().get_queryset().filter(tags__slug=self.tag.slug)
@@ -79,7 +82,7 @@ class TagArchiveView(PublishedPostsView):
 
 class YearArchiveView(PublishedPostsView):
     def get_queryset(self):
-        year = self.kwargs["year"]
+        year = int(self.kwargs["year"])
         self.heading = f"News and events from {year}"
         self.empty_message = f"Nothing was published in {year}."
         return super().get_queryset().filter(published_at__year=year)
@@ -87,9 +90,7 @@ class YearArchiveView(PublishedPostsView):
 
 class MonthArchiveView(PublishedPostsView):
     def get_queryset(self):
-        year, month = self.kwargs["year"], self.kwargs["month"]
-        if month not in MONTHS:
-            raise Http404("No such month")
+        year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
         self.heading = f"News and events from {MONTHS[month]} {year}"
         self.empty_message = f"Nothing was published in {MONTHS[month]} {year}."
         return super().get_queryset().filter(published_at__year=year, published_at__month=month)
@@ -141,17 +142,17 @@ class PostDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post = self.object
-        context["structured_data"] = post_structured_data(post, self.request)
+        context["structured_data"] = post_structured_data(
+            post, self.request, image_url=sharing_image_url(post)
+        )
         if post.is_public:
             published = Post.objects.published().only("title", "slug", "published_at")
+            # Posts published at the same moment (a bulk action) are told apart by their pk.
+            when = post.published_at
+            earlier = Q(published_at__lt=when) | Q(published_at=when, pk__lt=post.pk)
+            later = Q(published_at__gt=when) | Q(published_at=when, pk__gt=post.pk)
             context["previous_post"] = (
-                published.filter(Q(published_at__lt=post.published_at))
-                .order_by("-published_at", "-pk")
-                .first()
+                published.filter(earlier).order_by("-published_at", "-pk").first()
             )
-            context["next_post"] = (
-                published.filter(Q(published_at__gt=post.published_at))
-                .order_by("published_at", "pk")
-                .first()
-            )
+            context["next_post"] = published.filter(later).order_by("published_at", "pk").first()
         return context

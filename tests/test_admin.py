@@ -219,3 +219,18 @@ def test_tags_are_separated_by_commas_only(client, django_user_model):
     )
     post = Post.objects.get(slug="tagged")
     assert sorted(post.tags.names()) == ["Peer support", "Recovery colleges"]
+
+
+def test_moderators_see_no_draft_titles_and_change_status_only_through_actions(
+    client, django_user_model
+):
+    draft = make_post(title="Secret embargoed announcement", status=Post.Status.DRAFT)
+    assert draft.comments.count() == 0
+    comment = make_comment(make_post(title="Public post"), status=Comment.Status.PENDING)
+    client.force_login(make_staff(django_user_model, "Moderators"))
+
+    queue = client.get(reverse("admin:comments_comment_changelist")).content.decode()
+    assert "Secret embargoed announcement" not in queue
+
+    form = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert "status" not in form.context["adminform"].form.fields

@@ -122,7 +122,7 @@ def test_year_and_month_archives(client):
     assert "News and events from March 2024" in month
     assert march.title in month and june.title not in month
     assert "Nothing was published in January 2024." in empty
-    assert client.get(reverse("news:month", kwargs={"year": 2024, "month": 13})).status_code == 404
+    assert client.get("/news/2024/13/").status_code == 404
 
 
 # --- The post page ------------------------------------------------------------------------
@@ -242,9 +242,9 @@ def test_unpublished_posts_are_absent_from_every_list_and_404(client, fields):
         reverse("news:post_list"),
         post.category.get_absolute_url(),
         reverse("news:year", kwargs={"year": post.created_at.year}),
-        reverse("news:tag", kwargs={"slug": "hidden-tag"}),
     ]:
         assert "Not for the public" not in page(client, url), url
+    assert client.get(reverse("news:tag", kwargs={"slug": "hidden-tag"})).status_code == 404
 
 
 def test_scheduled_post_appears_by_itself_at_its_time(client):
@@ -564,3 +564,46 @@ def test_an_event_ending_makes_pages_fresh_again(client):
     ends = timezone.now() + timedelta(minutes=3)
     make_event("Short event", starts_in_days=0, event_end=ends)
     assert _fresh_after(client, reverse("news:home"), lambda: None, minutes=10)
+
+
+def test_a_tag_only_drafts_use_has_no_public_page(client):
+    make_post(status=Post.Status.DRAFT).tags.add("Secret merger")
+    assert client.get(reverse("news:tag", kwargs={"slug": "secret-merger"})).status_code == 404
+
+
+def test_previous_and_next_tell_apart_posts_published_at_the_same_moment(client):
+    moment = timezone.now() - timedelta(hours=1)
+    first, middle, last = (make_post(title=t, published_at=moment) for t in ("A", "B", "C"))
+    html = page(client, middle.get_absolute_url())
+    assert f'href="{first.get_absolute_url()}" rel="prev"' in html
+    assert f'href="{last.get_absolute_url()}" rel="next"' in html
+
+
+@pytest.mark.parametrize("path", ["/news/0/", "/news/99999/", "/news/2024/13/", "/news/2024/0/"])
+def test_impossible_archive_dates_are_not_found(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_an_address_of_digits_only_is_refused():
+    from django.core.exceptions import ValidationError
+
+    post = Post(title="2024", slug="2024", body="<p>x</p>", category=Category.objects.first())
+    with pytest.raises(ValidationError) as refused:
+        post.full_clean()
+    assert "slug" in refused.value.message_dict
+
+
+def test_structured_data_carries_the_featured_image(client):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 400), "teal").save(buffer, "JPEG")
+    post = make_post(image_alt="A teal rectangle")
+    post.image.save("teal.jpg", ContentFile(buffer.getvalue()), save=False)
+    save_post(post, by=None)
+
+    article = _structured_data(page(client, post.get_absolute_url()))[0]
+    assert article["image"].startswith("http://testserver/") and article["image"].endswith(".jpg")

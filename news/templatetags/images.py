@@ -2,22 +2,12 @@
 
 from django import template
 
-from news.images import rendition_url
+from news.images import rendition_url, renditions_by_format, sharing_image_url
 
 register = template.Library()
 
 # The width the image takes on the page: the post column, or the whole narrow screen.
 DEFAULT_SIZES = "(min-width: 44rem) 44rem, 100vw"
-
-
-def _by_format(post) -> tuple[list[dict], list[dict]]:
-    """The post's WebP renditions and its fallback ones, each narrowest first."""
-    if not post.image:
-        return [], []
-    renditions = sorted(post.image_renditions or [], key=lambda rendition: rendition["width"])
-    webp = [rendition for rendition in renditions if rendition["format"] == "webp"]
-    fallback = [rendition for rendition in renditions if rendition["format"] != "webp"]
-    return webp, fallback
 
 
 def _srcset(renditions: list[dict]) -> str:
@@ -27,7 +17,7 @@ def _srcset(renditions: list[dict]) -> str:
 @register.inclusion_tag("news/includes/_picture.html")
 def post_picture(post, sizes=DEFAULT_SIZES, loading="lazy"):
     """The featured image, or nothing. Use loading="eager" for an image at the top of a page."""
-    webp, fallback = _by_format(post)
+    webp, fallback = renditions_by_format(post)
     if not fallback:
         return {}
     largest = fallback[-1]
@@ -46,5 +36,4 @@ def post_picture(post, sizes=DEFAULT_SIZES, loading="lazy"):
 @register.simple_tag
 def post_image_url(post) -> str:
     """The path of the largest fallback rendition (for og:image), or "" without an image."""
-    _, fallback = _by_format(post)
-    return rendition_url(fallback[-1]) if fallback else ""
+    return sharing_image_url(post)
