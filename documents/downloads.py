@@ -64,7 +64,8 @@ class ByteRange:
         return f"bytes {self.start}-{self.end}/{size}"
 
 
-_RANGE_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
+# At most 18 digits: a longer number is no real position, and int() refuses thousands.
+_RANGE_SPEC = re.compile(r"([0-9]{0,18})-([0-9]{0,18})")
 
 
 def parse_range(header: str, size: int) -> ByteRange | None:

@@ -23,16 +23,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from documents.models import Document, DocumentVersion
-from documents.validators import PDF, FileFormat, validate_upload
+from documents.validators import PDF, PDF_ERRORS, FileFormat, validate_upload
 
 PREVIEW_WIDTHS = (240, 480)
 MAX_TEXT_LENGTH = 2 * 1024 * 1024  # characters kept for search; the rest of a huge paper is not
 # PDFium must never run in two threads at once, even on different files.
 _PDFIUM_LOCK = threading.Lock()
-_PDF_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError)
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # Titles that exporting programs write by themselves, which mean nothing to a reader.
 _MEANINGLESS_TITLE = re.compile(
     r"^(untitled|title|document\d*|microsoft \w+ - .*|.*\.(docx?|pdf|odt|rtf|pptx?|indd))$",
@@ -155,6 +154,7 @@ def _store(document, uploaded_file, file_format, digest, contents, *, by) -> Non
     document.full_clean(exclude=["file"], validate_unique=False)
     name = f"{Path(uploaded_file.name).stem or 'paper'}.{file_format.extension}"
     document.file.save(name, uploaded_file, save=False)
+    document.size = uploaded_file.size
     document.uploaded_by = by
     document.file_updated_at = timezone.now()
     document.save()
@@ -195,15 +195,26 @@ def read_contents(file: File, file_format: FileFormat) -> Contents:
     if file_format != PDF:
         return Contents()
     file.seek(0)
-    reader = PdfReader(file, strict=False)
-    if reader.is_encrypted and not reader.decrypt(""):
-        return Contents(accessibility=locked_report())
-    page_texts, first_page = _read_with_pdfium(file)
+    try:
+        reader = PdfReader(file, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return Contents(accessibility=locked_report())
+        page_count = len(reader.pages)
+        title = metadata_title(reader)[:255]
+        page_texts, first_page = _read_with_pdfium(file)
+        accessibility = accessibility_report(reader, page_texts)
+    except PDF_ERRORS as error:
+        # The upload check read it; a file it let through but that fails here is damaged.
+        raise ValidationError(
+            "“%(name)s” cannot be read (%(error)s): please export it again and re-upload it.",
+            code="damaged_pdf",
+            params={"name": file.name, "error": str(error)[:120] or "unreadable"},
+        ) from error
     return Contents(
-        page_count=len(reader.pages),
-        title=metadata_title(reader)[:255],
+        page_count=page_count,
+        title=title,
         text=_join_pages(page_texts or []),
-        accessibility=accessibility_report(reader, page_texts),
+        accessibility=accessibility,
         previews=_previews(first_page) if first_page else {},
     )
 
@@ -261,8 +272,10 @@ def _join_pages(page_texts: list[str]) -> str:
 def metadata_title(reader: PdfReader) -> str:
     """The title in the PDF's properties, unless it is one a program made up."""
     try:
-        title = " ".join(str(reader.metadata.title or "").split()) if reader.metadata else ""
-    except _PDF_ERRORS:
+        title = str(reader.metadata.title or "") if reader.metadata else ""
+        # Control characters (NUL among them, which PostgreSQL refuses) are not a title's.
+        title = " ".join(_CONTROL_CHARACTERS.sub(" ", title).split())
+    except PDF_ERRORS:
         return ""
     return "" if _MEANINGLESS_TITLE.match(title) else title
 
@@ -277,7 +290,7 @@ def accessibility_report(reader: PdfReader, page_texts: list[str] | None) -> dic
     preferences = _get(root, "/ViewerPreferences") or {}
     report = {
         "tagged": bool(_get(mark_info, "/Marked")) and "/StructTreeRoot" in root,
-        "language": str(_get(root, "/Lang") or "").strip(),
+        "language": _CONTROL_CHARACTERS.sub("", str(_get(root, "/Lang") or "")).strip(),
         "has_title": bool(metadata_title(reader)),
         "shows_title": bool(_get(preferences, "/DisplayDocTitle")),
         "text_pages": sum(bool(text.strip()) for text in page_texts or []),

@@ -196,7 +196,8 @@ def preview(request, pk: int, width: int, image_format: str):
         response = FileResponse(image, content_type=PREVIEW_TYPES[image_format])
     response["ETag"] = etag
     versioned = request.GET.get("v") == version
-    cache = {"max_age": YEAR, "immutable": True} if versioned else {"max_age": HOUR}
+    # Not "immutable" for a year: a paper made staff-only must leave shared caches soon.
+    cache = {"max_age": settings.PUBLIC_CACHE_SECONDS if versioned else HOUR}
     # Signed in, this may be a paper the public must not see: only that browser may keep it.
     cache["private" if request.user.is_authenticated else "public"] = True
     patch_cache_control(response, **cache)

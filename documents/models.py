@@ -124,9 +124,12 @@ class Document(models.Model):
         return self.title or self.file.name
 
     def save(self, *args, **kwargs):
-        if self.file:
-            self.size = self.file.size
+        if self.file and not self.file._committed:
+            self.size = self.file.size  # a new file; a stored one's size is known already
+        # Never a word the paper's own addresses use after its id ("/papers/1/download/").
         self.slug = slugify(self.title)[:255] or "paper"
+        if self.slug in {"download", "preview"}:
+            self.slug += "-paper"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

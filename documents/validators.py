@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 
@@ -70,10 +70,19 @@ _REFUSED_ACTIONS = {
     "/Launch": "an action that opens other programs or files",
     "/SubmitForm": "an action that sends form data over the internet",
     "/ImportData": "an action that imports data from another file",
+    # Links into other files: on Windows a network path leaks the reader's credentials.
+    "/GoToR": "a link that opens another file",
+    "/GoToE": "a link that opens an embedded file",
+    "/RichMedia": "embedded media that plays by itself",
+    "/Movie": "embedded media that plays by itself",
+    "/Sound": "embedded media that plays by itself",
+    "/Rendition": "embedded media that plays by itself",
 }
 # Walking the object graph costs time; past this many objects the file is refused unread.
 MAX_OBJECTS_CHECKED = 200_000
-_PDF_ERRORS = (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError)
+# PyPdfError covers every pypdf failure (a reference loop raises LimitReachedError, a missing
+# cipher DependencyError); RecursionError, deeply nested objects.
+PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError)
 _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError)
 
 
@@ -209,10 +218,16 @@ def _validate_pdf_content(file) -> None:
         if reader.is_encrypted:
             _validate_encrypted(name)
             if not reader.decrypt(""):
-                return  # nothing more can be read without the password
+                # Unreadable without the password, so it cannot be checked for scripts.
+                raise ValidationError(
+                    "“%(name)s” needs a password to open, so the site cannot check it is safe "
+                    "or let visitors read it. Please upload it without a password.",
+                    code="needs_password",
+                    params={"name": name},
+                )
         page_count = len(reader.pages)
         active = find_active_content(reader)
-    except _PDF_ERRORS as error:
+    except PDF_ERRORS as error:
         raise ValidationError(
             "“%(name)s” starts like a PDF but cannot be read (%(error)s). It may be damaged "
             "or incomplete: please export it again and re-upload it.",

@@ -818,3 +818,16 @@ def test_nginx_staff_only_paper_is_404(nginx_site, real_site):
 
     assert response.status == 404
     assert real_site["papers"]["internal"]["content"] not in content
+
+
+def test_a_range_with_an_absurdly_long_number_gets_the_whole_file(client, paper):
+    response = get(client, paper, Range=f"bytes={'9' * 5000}-")
+    assert response.status_code == 200
+    assert body(response) == content_of(paper)
+
+
+@pytest.mark.parametrize("title", ["Download", "Preview"])
+def test_a_paper_titled_like_one_of_its_addresses_keeps_its_own_page(client, title):
+    document = make_document(title=title, name="odd.pdf")
+    page = client.get(document.get_absolute_url())
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")

@@ -410,7 +410,7 @@ def test_paper_page_queries_do_not_grow_with_posts_and_versions(
 # --- The first-page image ------------------------------------------------------------------
 
 
-def test_preview_serves_the_stored_image_with_long_caching(client):
+def test_preview_serves_the_stored_image_cacheable_for_a_short_while(client):
     paper = make_paper()
     (name,) = store_previews(paper, (240, "webp"))
     version = f"{paper.file_updated_at.timestamp():.0f}"
@@ -421,7 +421,8 @@ def test_preview_serves_the_stored_image_with_long_caching(client):
     assert b"".join(response.streaming_content) == b"webp image 240"
     assert response["Content-Type"] == "image/webp"
     cache = response["Cache-Control"]
-    assert "public" in cache and "max-age=31536000" in cache and "immutable" in cache
+    # Short, not immutable: a paper made staff-only must leave shared caches soon.
+    assert "public" in cache and "max-age=60" in cache and "immutable" not in cache
     assert response["ETag"]
     again = client.get(
         preview_url(paper, 240, v=version), headers={"if-none-match": response["ETag"]}

