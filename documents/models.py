@@ -3,6 +3,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -32,15 +33,23 @@ def version_upload_to(instance, filename: str) -> str:
 
 class DocumentQuerySet(models.QuerySet):
     def public(self):
-        """Papers anyone may find and download: public ones not held back by their posts.
+        """Papers anyone may find and download.
 
-        Posts may hold a paper back until one of them is published (an embargo); that rule
-        lives in the app that publishes posts (settings.DOCUMENTS_PUBLIC_FILTER, a function
-        taking and returning a queryset), so this app needs to know nothing of posts.
+        Public papers are, unless every post carrying them is still unpublished; papers kept
+        "with their posts" (the default, so a paper for an embargoed post never shows early)
+        only once a published post carries one. Which posts are published is for the app that
+        publishes them to say (settings.DOCUMENTS_POST_CONDITIONS), so this app needs to know
+        nothing of posts.
         """
-        public = self.filter(visibility=Document.Visibility.PUBLIC)
-        filter_path = getattr(settings, "DOCUMENTS_PUBLIC_FILTER", None)
-        return import_string(filter_path)(public) if filter_path else public
+        public = Q(visibility=Document.Visibility.PUBLIC)
+        with_posts = Q(visibility=Document.Visibility.WITH_POSTS)
+        conditions_path = getattr(settings, "DOCUMENTS_POST_CONDITIONS", None)
+        if not conditions_path:
+            return self.filter(public)
+        on_published_post, on_any_post = import_string(conditions_path)()
+        return self.filter(
+            (public & (on_published_post | ~on_any_post)) | (with_posts & on_published_post)
+        )
 
     def visible_to(self, user):
         """Staff who manage papers see them all; everyone else sees the public ones."""
@@ -51,7 +60,8 @@ class DocumentQuerySet(models.QuerySet):
 
 class Document(models.Model):
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public: listed in Papers and downloadable by anyone"
+        WITH_POSTS = "with_posts", "With its posts: public once a published post carries it"
+        PUBLIC = "public", "Public: in the Papers library and downloadable by anyone now"
         STAFF = "staff", "Staff only: never shown or served to anyone else"
 
     title = models.CharField(
@@ -86,7 +96,7 @@ class Document(models.Model):
         default=dict, blank=True, editable=False, help_text="What a screen reader needs, checked."
     )
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True
+        max_length=10, choices=Visibility.choices, default=Visibility.WITH_POSTS, db_index=True
     )
     download_count = models.PositiveIntegerField("downloads", editable=False, default=0)
     uploaded_by = models.ForeignKey(
@@ -115,7 +125,7 @@ class Document(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(visibility__in=["public", "staff"]),
+                condition=models.Q(visibility__in=["with_posts", "public", "staff"]),
                 name="document_visibility_valid",
             ),
         ]

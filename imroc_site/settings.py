@@ -201,8 +201,8 @@ LOGGING = {
 
 # --- The apps -------------------------------------------------------------------------------
 
-# Which papers anonymous visitors may download: news decides (those on published posts).
-DOCUMENTS_PUBLIC_FILTER = "news.selectors.only_published_documents"
+# Which posts are published, for papers kept "with their posts": news decides.
+DOCUMENTS_POST_CONDITIONS = "news.selectors.document_post_conditions"
 # The published posts carrying each paper, listed on its page: news knows (ids → {id: posts}).
 DOCUMENTS_USED_IN = "news.selectors.published_posts_using"
 # Days a shared preview link of an unpublished post keeps working.

@@ -93,7 +93,7 @@ class PostQuerySet(models.QuerySet):
         Staff-only papers are never shown with a post, even to staff previewing it: the post
         shows what visitors will see.
         """
-        shown = Attachment.objects.filter(document__visibility=Document.Visibility.PUBLIC)
+        shown = Attachment.objects.exclude(document__visibility=Document.Visibility.STAFF)
         return self.prefetch_related(
             models.Prefetch(
                 "attachments",

@@ -50,6 +50,7 @@ PLAIN_FIELDS = (
     "event_location",
 )
 DATE_FIELDS = ("published_at", "expires_at", "event_start", "event_end")
+PUBLISHING_FIELDS = ("status", "published_at", "expires_at")
 # Compared line by line; tags and papers are compared one item a line.
 LINE_FIELDS = ("excerpt", "body", "tags", "papers")
 NOTE_KEY = "_note"
@@ -283,6 +284,12 @@ def plan_restore(revision: PostRevision, post: Post | None = None) -> RestorePla
         if paper["id"] not in titles:
             notes.append(f"The paper “{paper['title']}” has been deleted since: it is left out.")
     content["papers"] = [{"id": pk, "title": titles[pk]} for pk in wanted if pk in titles]
+
+    # Restoring content never publishes, unpublishes or reschedules: staff do that on purpose.
+    publishing = [name for name in PUBLISHING_FIELDS if content[name] != current[name]]
+    if publishing:
+        notes.append("Whether and when the post is published stays as it is now.")
+        content.update({name: current[name] for name in PUBLISHING_FIELDS})
 
     image = content["image"]
     if image and image != current["image"] and not post.image.storage.exists(image):

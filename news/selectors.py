@@ -5,18 +5,15 @@ from django.db.models import Exists, OuterRef
 from news.models import Attachment, Post
 
 
-def only_published_documents(documents):
-    """Hold back papers whose posts are all unpublished, so a post's embargo covers its papers.
-
-    A paper on no post at all (in the library only) is not held back.
-    """
+def document_post_conditions():
+    """Two conditions on papers: carried by a published post; carried by any post."""
     attachments = Attachment.objects.filter(document=OuterRef("pk"))
     # Each attachment's post is checked by primary key: "post IN (published posts)" leads
     # SQLite to walk every published post for every paper.
     on_published_post = attachments.filter(
         Exists(Post.objects.published().filter(pk=OuterRef("post")))
     )
-    return documents.filter(Exists(on_published_post) | ~Exists(attachments))
+    return Exists(on_published_post), Exists(attachments)
 
 
 def published_posts_using(document_ids) -> dict[int, list[Post]]:

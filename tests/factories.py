@@ -38,8 +38,18 @@ def make_post(*, status=Post.Status.PUBLISHED, days_ago=1, **fields) -> Post:
     return Post.objects.create(status=status, **fields)
 
 
-def make_document(*, title="Recovery: the Business Case", content=None, name="paper.pdf"):
-    document = Document(title=title, file=ContentFile(content or pdf_bytes(title=title), name=name))
+def make_document(
+    *,
+    title="Recovery: the Business Case",
+    content=None,
+    name="paper.pdf",
+    visibility=Document.Visibility.PUBLIC,
+):
+    document = Document(
+        title=title,
+        file=ContentFile(content or pdf_bytes(title=title), name=name),
+        visibility=visibility,
+    )
     document.full_clean()
     document.save()
     return document

@@ -168,3 +168,22 @@ def test_deleting_a_paper_in_use_shows_its_posts_before_confirming(admin_client)
     admin_client.post(url, {"post": "yes"})
     assert not Document.objects.filter(pk=document.pk).exists()
     assert post.attachments.count() == 0
+
+
+def test_a_new_paper_waits_for_its_posts_by_default(client):
+    from django.core.files.base import ContentFile
+
+    document = Document(title="Embargoed report", file=ContentFile(pdf_bytes(), name="e.pdf"))
+    document.full_clean()
+    document.save()
+    assert document.visibility == Document.Visibility.WITH_POSTS
+    assert client.get(document.get_download_url()).status_code == 404  # on no post yet
+
+    draft = make_post(status=Post.Status.DRAFT)
+    attach(draft, document)
+    assert client.get(document.get_download_url()).status_code == 404  # its post is a draft
+
+    draft.status = Post.Status.PUBLISHED
+    draft.save()
+    assert client.get(document.get_download_url()).status_code == 200
+    assert client.get(reverse("documents:library")).content.decode().count("Embargoed report")

@@ -319,3 +319,17 @@ def test_comparing_a_version_with_itself_goes_back_to_the_history(client, editor
     response = client.get(history_url("revisions_compare", post), {"a": only.pk, "b": only.pk})
 
     assert response.status_code == 302 and response["Location"] == history_url("revisions", post)
+
+
+def test_restoring_an_old_version_does_not_republish_a_post_taken_down():
+    post = make_post(title="Was public")
+    first = record_revision(post, by=None)
+    post.title, post.status = "Taken down", Post.Status.DRAFT
+    post.save()
+    record_revision(post, by=None)
+
+    plan = restore_revision(first, by=None)
+
+    post.refresh_from_db()
+    assert post.title == "Was public" and post.status == Post.Status.DRAFT
+    assert any("published stays as it is" in note for note in plan.notes)

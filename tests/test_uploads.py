@@ -336,6 +336,9 @@ def test_previews_of_the_first_page_are_stored_at_two_widths(settings):
 
 def test_preview_url_is_served_by_the_public_preview_view(client):
     document = ingest(text_pdf())
+    assert client.get(preview_url(document, 240)).status_code == 404  # with its posts: none yet
+    document.visibility = Document.Visibility.PUBLIC
+    document.save()
 
     response = client.get(preview_url(document, 240))
 
