@@ -140,19 +140,26 @@ class PostDetailView(DetailView):
             return HttpResponsePermanentRedirect(moved.post.get_absolute_url())
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        post = self.object
-        context["structured_data"] = post_structured_data(
-            post, self.request, image_url=sharing_image_url(post)
+        return {
+            **super().get_context_data(**kwargs),
+            **post_page_context(self.request, self.object),
+        }
+
+
+def post_page_context(request, post: Post) -> dict:
+    """What a post's page shows besides the post: for this view and the reply form's errors."""
+    context = {
+        "post": post,
+        "structured_data": post_structured_data(post, request, image_url=sharing_image_url(post)),
+    }
+    if post.is_public:
+        published = Post.objects.published().only("title", "slug", "published_at")
+        # Posts published at the same moment (a bulk action) are told apart by their pk.
+        when = post.published_at
+        earlier = Q(published_at__lt=when) | Q(published_at=when, pk__lt=post.pk)
+        later = Q(published_at__gt=when) | Q(published_at=when, pk__gt=post.pk)
+        context["previous_post"] = (
+            published.filter(earlier).order_by("-published_at", "-pk").first()
         )
-        if post.is_public:
-            published = Post.objects.published().only("title", "slug", "published_at")
-            # Posts published at the same moment (a bulk action) are told apart by their pk.
-            when = post.published_at
-            earlier = Q(published_at__lt=when) | Q(published_at=when, pk__lt=post.pk)
-            later = Q(published_at__gt=when) | Q(published_at=when, pk__gt=post.pk)
-            context["previous_post"] = (
-                published.filter(earlier).order_by("-published_at", "-pk").first()
-            )
-            context["next_post"] = published.filter(later).order_by("published_at", "pk").first()
-        return context
+        context["next_post"] = published.filter(later).order_by("published_at", "pk").first()
+    return context

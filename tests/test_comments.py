@@ -206,3 +206,14 @@ def test_a_new_or_approved_reply_makes_the_post_page_fresh_again(client, django_
         stranger = client.__class__()
         response = stranger.get(url, headers={"If-Modified-Since": last_modified})
         assert response.status_code == 200 and "They help our team." in response.content.decode()
+
+
+def test_the_page_with_reply_errors_is_the_post_page_in_full(client):
+    older = make_post(title="Older neighbour", days_ago=3)
+    post = make_post(title="Discussed", days_ago=2)
+    post.tags.add("Recovery")
+
+    html = client.post(reply_url(post), {**REPLY, "name": ""}).content.decode()
+
+    assert f'href="{older.get_absolute_url()}" rel="prev"' in html
+    assert 'type="application/ld+json"' in html and 'rel="tag">Recovery</a>' in html
