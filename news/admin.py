@@ -74,6 +74,9 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
+    class Media:
+        js = ["news/editor-label.js"]
+
     # Its messages say why an upload is refused (Django's field would only say "invalid").
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
     list_display = ["title", "state_label", "category", "published_at", "author"]

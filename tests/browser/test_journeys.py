@@ -43,8 +43,8 @@ def success_message(page: Page, pattern: str):
 def write_body(page: Page) -> None:
     """Type the body into the rich-text editor as a person would: click in, type, Enter, Bold."""
     body_row = page.locator(".form-row.field-body")
-    # The editor is ProseMirror's contenteditable; the field's own textarea is hidden under it.
-    editor = body_row.locator(".ProseMirror[contenteditable=true]")
+    # The editable area a screen reader announces by the field's label, "Body".
+    editor = page.get_by_role("textbox", name="Body")
     bold = body_row.get_by_role("button", name="bold", exact=True)
     editor.click()
     page.keyboard.type(FIRST_PARAGRAPH)
