@@ -50,7 +50,7 @@ class DocumentForm(forms.ModelForm):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload:
-            check_upload(upload)
+            check_upload(upload, replacing=self.instance if self.instance.pk else None)
         return upload
 
 

@@ -9,6 +9,7 @@ import hashlib
 import io
 import re
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,12 +51,17 @@ class Contents:
     previews: dict[int, Image.Image] = field(default_factory=dict)
 
 
-def check_upload(uploaded_file: File) -> tuple[FileFormat, str]:
-    """The file's format and SHA-256; ValidationError if refused (bad content or a copy)."""
+def check_upload(uploaded_file: File, replacing: Document | None = None) -> tuple[FileFormat, str]:
+    """The file's format and SHA-256; ValidationError if refused (bad content or a copy).
+
+    A paper getting a new version may take back one of its own earlier files (a revert).
+    """
     file_format = validate_upload(uploaded_file)
     digest = sha256_of(uploaded_file)
     if existing := find_duplicate(digest):
         document, is_version = existing
+        if is_version and replacing is not None and document.pk == replacing.pk:
+            return file_format, digest
         raise ValidationError(
             format_html(
                 'This file is already on the site, as {}“<a href="{}">{}</a>”. Open that paper '
@@ -75,7 +81,7 @@ def ingest_upload(
     """Check uploaded_file, then save document (a new paper) with it and all read from it."""
     file_format, digest = check_upload(uploaded_file)
     contents = read_contents(uploaded_file, file_format)
-    with transaction.atomic():
+    with _removing_new_files_on_failure(document):
         _store(document, uploaded_file, file_format, digest, contents, by=by)
     return document
 
@@ -84,9 +90,9 @@ def replace_file(
     document: Document, uploaded_file: File, *, by: AbstractBaseUser | None
 ) -> Document:
     """Give a paper a new file; its address stays and the old file becomes an earlier version."""
-    file_format, digest = check_upload(uploaded_file)
+    file_format, digest = check_upload(uploaded_file, replacing=document)
     contents = read_contents(uploaded_file, file_format)
-    with transaction.atomic():
+    with _removing_new_files_on_failure(document):
         DocumentVersion.objects.create(
             document=document,
             file=document.file.name,  # the old file stays where it is, listed for staff only
@@ -125,6 +131,25 @@ def preview_url(document: Document, width: int) -> str | None:
 def find_preview(document: Document, width: int) -> dict | None:
     """The stored preview of this width ({"width", "height", "name"}), or None."""
     return next((p for p in document.previews if p.get("width") == width), None)
+
+
+@contextmanager
+def _removing_new_files_on_failure(document: Document):
+    """One transaction; if it fails, the files it wrote are deleted too, so none is orphaned."""
+    before = _stored_names(document)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        storage = document.file.storage
+        for name in _stored_names(document) - before:
+            storage.delete(name)
+        raise
+
+
+def _stored_names(document: Document) -> set[str]:
+    names = {document.file.name, *(preview["name"] for preview in document.previews)}
+    return {name for name in names if name}
 
 
 def find_duplicate(digest: str) -> tuple[Document, bool] | None:

@@ -686,3 +686,28 @@ def test_control_characters_in_the_pdf_title_are_dropped():
     buffer = io.BytesIO()
     writer.write(buffer)
     assert ingest(buffer.getvalue()).title == "Annual report 2024"
+
+
+def test_a_paper_may_take_back_one_of_its_own_earlier_files():
+    first = text_pdf(title="First draft")
+    document = ingest(first, title="Paper")
+    replace_file(document, ContentFile(text_pdf(title="Final"), name="final.pdf"), by=None)
+
+    replace_file(document, ContentFile(first, name="first.pdf"), by=None)  # a revert
+
+    document.refresh_from_db()
+    assert "First draft" in document.text and document.versions.count() == 2
+
+
+def test_a_failed_store_leaves_no_file_behind(settings, monkeypatch):
+    from documents import ingest as ingest_module
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ingest_module, "_store_previews", broken)
+    with pytest.raises(OSError):
+        ingest(text_pdf())
+
+    assert not Document.objects.exists()
+    assert not any(path.is_file() for path in media(settings).rglob("*"))
