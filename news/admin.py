@@ -14,7 +14,7 @@ from django.utils import timezone
 from news import revisions
 from news.freshness import mark_site_changed
 from news.images import ImageUploadField
-from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect
+from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect, new_preview_key
 from news.preview import link_lifetime, preview_path
 from news.services import save_post
 
@@ -149,6 +149,8 @@ class PostAdmin(admin.ModelAdmin):
             revisions.record_prior_state(pk)
         yield
         mark_site_changed()  # a bulk update sends no save signal
+        for pk in pks:  # published or taken down: preview links shared before stop working
+            Post.objects.filter(pk=pk).update(preview_key=new_preview_key())
         for post in Post.objects.filter(pk__in=pks).select_related("category"):
             revisions.record_revision(post, by=request.user)
 

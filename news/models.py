@@ -1,5 +1,6 @@
 import html
 import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +33,10 @@ BODY_EXTENSIONS = {
 EVENTS_SLUG = "events"
 # Where one block of text ends and the next begins, so their words stay apart as plain text.
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|div)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+def new_preview_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 def html_to_text(markup: str) -> str:
@@ -182,6 +187,12 @@ class Post(models.Model):
     event_location = models.CharField(
         "event location", max_length=255, blank=True, help_text="An address, or “Online”."
     )
+    preview_key = models.CharField(
+        max_length=32,
+        default=new_preview_key,
+        editable=False,
+        help_text="Part of every shared preview link: changing it revokes them all.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -214,6 +225,11 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.pk and self.status != self._stored_status():
+            # Published or taken down: links shared while it was a draft stop working.
+            self.preview_key = new_preview_key()
+            if kwargs.get("update_fields"):
+                kwargs["update_fields"] = {*kwargs["update_fields"], "preview_key"}
         self._date_publication()
         # Sanitised here as well as in forms: nothing unsafe is stored, whatever the path in.
         self.body = self._meta.get_field("body").sanitize(self.body)
@@ -240,6 +256,9 @@ class Post(models.Model):
             errors["expires_at"] = "The take-down time must come after the publication date."
         if errors:
             raise ValidationError(errors)
+
+    def _stored_status(self) -> str | None:
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
     def _date_publication(self):
         """A post published without a date is published now."""

@@ -150,3 +150,42 @@ def test_change_form_offers_preview_and_share_link_for_drafts_only(client, djang
     client.force_login(make_staff(django_user_model, "Editors", username="editor2"))
     html = client.get(reverse("admin:news_post_change", args=[published.pk])).content.decode()
     assert "Share a preview link" not in html
+
+
+def test_a_link_stops_working_once_the_post_is_taken_down_after_publishing(client):
+    post = make_post(status=Post.Status.DRAFT, title="Embargoed")
+    link = preview_path(post)
+    assert client.get(link).status_code == 200
+
+    post.status = Post.Status.PUBLISHED
+    post.save()
+    assert client.get(link).status_code == 302  # public now: the link leads to the post
+    post.status = Post.Status.DRAFT
+    post.save()
+
+    assert client.get(link).status_code == 404
+    assert client.get(preview_path(post)).status_code == 200  # a fresh link works
+
+
+def test_bulk_unpublishing_revokes_links_too(client, django_user_model):
+    post = make_post(title="Was public")
+    client.force_login(make_staff(django_user_model, "Editors"))
+    client.post(
+        reverse("admin:news_post_changelist"),
+        {"action": "unpublish", "_selected_action": [post.pk]},
+    )
+    post.refresh_from_db()
+    link = preview_path(post)
+    client.logout()
+    assert client.get(link).status_code == 200
+    client.force_login(make_staff(django_user_model, "Editors", username="editor2"))
+    client.post(
+        reverse("admin:news_post_changelist"),
+        {"action": "publish", "_selected_action": [post.pk]},
+    )
+    client.post(
+        reverse("admin:news_post_changelist"),
+        {"action": "unpublish", "_selected_action": [post.pk]},
+    )
+    client.logout()
+    assert client.get(link).status_code == 404
