@@ -234,3 +234,10 @@ def test_moderators_see_no_draft_titles_and_change_status_only_through_actions(
 
     form = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
     assert "status" not in form.context["adminform"].form.fields
+
+
+def test_the_post_form_says_which_time_zone_its_dates_are_in(client, django_user_model):
+    client.force_login(make_staff(django_user_model, "Editors"))
+    html = client.get(reverse("admin:news_post_add")).content.decode()
+    assert "Publishing (times are UK time, Europe/London)" in html
+    assert html.count("UK time") >= 4  # publication, take-down, event start and end
