@@ -105,15 +105,6 @@ def enabled_formats() -> list[FileFormat]:
     return [PDF, *(f for f in OFFICE_FORMATS if f.extension in extra)]
 
 
-def validate_pdf(file) -> None:
-    """Refuse a file unless it is a PDF the site may serve (see the module docstring)."""
-    _validate_size(file)
-    head = _head(file)
-    if b"%PDF-" not in head:
-        raise _not_accepted(file, head, [PDF])
-    _validate_pdf_content(file)
-
-
 def validate_upload(file) -> FileFormat:
     """Refuse a file unless it is in a format the site accepts; return that format."""
     _validate_size(file)
