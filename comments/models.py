@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -10,12 +11,21 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def for_page(self, post, own_pending_ids=()):
-        """What a visitor sees under a post: approved replies, plus their own pending ones."""
+    def visible_to(self, own_pending_ids=()):
+        """Approved replies, plus the visitor's own replies still waiting for a decision."""
         visible = models.Q(status=Comment.Status.APPROVED)
         if own_pending_ids:
             visible |= models.Q(status=Comment.Status.PENDING, pk__in=own_pending_ids)
-        return self.filter(visible, post=post).order_by("submitted_at", "pk")
+        return self.filter(visible)
+
+    def for_page(self, post, own_pending_ids=()):
+        """What a visitor sees under a post, oldest first, with staff authors at hand."""
+        return (
+            self.visible_to(own_pending_ids)
+            .filter(post=post)
+            .select_related("user")
+            .order_by("submitted_at", "pk")
+        )
 
 
 class Comment(models.Model):
@@ -23,15 +33,45 @@ class Comment(models.Model):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Approved"
         SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
 
     post = models.ForeignKey("news.Post", on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,  # erasing one reply must not take others' answers with it
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name="in reply to",
+    )
+    # Ids of every ancestor, outermost first ("12/40"): where to show a reply whose parent
+    # is hidden or gone, and how deep it sits, without walking up the thread query by query.
+    ancestry = models.CharField(max_length=255, blank=True, default="", editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField(help_text="Never shown publicly.")
-    website = models.URLField(blank=True, max_length=200)
+    website = models.URLField(
+        blank=True, max_length=200, validators=[URLValidator(schemes=["http", "https"])]
+    )
     text = models.TextField("comment", max_length=5000)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The staff account that wrote this reply, if any.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(
+        max_length=255, blank=True, editable=False, help_text="Why it got its status."
+    )
+    notify_on_approval = models.BooleanField(
+        "email the author when published", default=False, editable=False
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -50,10 +90,12 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["post", "status", "submitted_at"], name="comment_thread_idx"),
             models.Index(fields=["status", "-submitted_at"], name="comment_queue_idx"),
+            models.Index(fields=["ip_address", "submitted_at"], name="comment_flood_idx"),
+            models.Index(fields=["email", "status"], name="comment_author_idx"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "approved", "spam"]),
+                condition=models.Q(status__in=["pending", "approved", "spam", "trash"]),
                 name="comment_status_valid",
             ),
         ]
@@ -67,3 +109,109 @@ class Comment(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PENDING
+
+    @property
+    def is_staff_reply(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.ancestry.split("/") if part]
+
+    @property
+    def depth(self) -> int:
+        """0 for a reply to the post, 1 for a reply to a reply, and so on."""
+        return len(self.ancestor_ids)
+
+    def ancestry_for_child(self) -> str:
+        return "/".join(map(str, [*self.ancestor_ids, self.pk]))
+
+
+class DiscussionSettings(models.Model):
+    """The rules staff set for replies, edited in the admin; one row, made on first use."""
+
+    hold_for_moderation = models.BooleanField(
+        "hold every reply for moderation",
+        default=True,
+        help_text="Replies appear only once a moderator approves them.",
+    )
+    auto_approve_known_authors = models.BooleanField(
+        "publish at once replies from people with an approved reply",
+        default=False,
+        help_text=(
+            "Someone whose earlier reply, with the same name and email address, was approved "
+            "is published without waiting. Email addresses are not verified, so anyone who "
+            "knows a regular's name and address could use this."
+        ),
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "hold replies with more links than",
+        default=2,
+        help_text="Spam usually carries many links.",
+    )
+    hold_words = models.TextField(
+        "words that hold a reply",
+        blank=True,
+        help_text=(
+            "One word or phrase per line. A reply whose name, email, website or text contains "
+            "one waits for a moderator."
+        ),
+    )
+    spam_words = models.TextField(
+        "words that mark a reply as spam",
+        blank=True,
+        help_text="One word or phrase per line. A reply containing one goes straight to spam.",
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        "close replies on posts older than (days)",
+        default=0,
+        help_text="0 keeps replies open for as long as each post allows them.",
+    )
+    notify_post_author = models.BooleanField(
+        "email a post's author when a reply to it is published", default=True
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    @classmethod
+    def current(cls) -> "DiscussionSettings":
+        rules, _ = cls.objects.get_or_create(pk=1)
+        return rules
+
+    @staticmethod
+    def _words(text: str) -> list[str]:
+        return [line.strip().casefold() for line in text.splitlines() if line.strip()]
+
+    @property
+    def hold_word_list(self) -> list[str]:
+        return self._words(self.hold_words)
+
+    @property
+    def spam_word_list(self) -> list[str]:
+        return self._words(self.spam_words)
+
+
+class ModeratorPreference(models.Model):
+    """How one moderator hears about replies waiting for them."""
+
+    class Delivery(models.TextChoices):
+        EACH = "each", "An email for each reply held for moderation"
+        DAILY = "daily", "One daily digest of replies waiting"
+        NONE = "none", "No email"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_preference"
+    )
+    delivery = models.CharField(
+        "email me", max_length=10, choices=Delivery.choices, default=Delivery.EACH
+    )
+
+    class Meta:
+        verbose_name = "moderator email preference"
+
+    def __str__(self):
+        return f"{self.user}: {self.get_delivery_display()}"

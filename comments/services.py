@@ -1,28 +1,63 @@
 """Writing comments: submitting a reply and moderating replies, used by views and the admin."""
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from comments import notifications
 from comments.models import Comment
 from news.freshness import mark_site_changed
 
 
-def submit_comment(*, post, name: str, email: str, website: str, text: str, ip_address):
-    """Save a visitor's reply as pending: nobody but its author sees it until approved."""
-    return Comment.objects.create(
+def submit_comment(
+    *,
+    post,
+    name: str,
+    email: str,
+    website: str = "",
+    text: str,
+    status: str = Comment.Status.PENDING,
+    reason: str = "",
+    parent: Comment | None = None,
+    user=None,
+    ip_address=None,
+    user_agent: str = "",
+    notify_on_approval: bool = False,
+) -> Comment:
+    """Save a reply with the status the rules gave it, and tell whoever needs to know."""
+    comment = Comment.objects.create(
         post=post,
+        parent=parent,
+        ancestry=parent.ancestry_for_child() if parent else "",
         name=name,
         email=email,
         website=website,
         text=text,
+        user=user,
+        status=status,
+        reason=reason,
         ip_address=ip_address,
-        status=Comment.Status.PENDING,
+        user_agent=user_agent[:500],
+        notify_on_approval=notify_on_approval,
     )
+    if status == Comment.Status.PENDING:
+        transaction.on_commit(lambda: notifications.reply_held(comment.pk))
+    elif status == Comment.Status.APPROVED:
+        transaction.on_commit(lambda: notifications.replies_published([comment.pk]))
+    return comment
 
 
-def moderate(comments: QuerySet, *, status: str, by) -> int:
+def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     """Give comments a new status, recording who decided and when; returns how many changed."""
     changing = comments.exclude(status=status)
-    count = changing.update(status=status, moderated_at=timezone.now(), moderated_by=by)
+    ids = list(changing.values_list("pk", flat=True))
+    if not reason:
+        label = Comment.Status(status).label
+        reason = f"{label} by {by.get_username()}" if by else label
+    count = Comment.objects.filter(pk__in=ids).update(
+        status=status, moderated_at=timezone.now(), moderated_by=by, reason=reason
+    )
     mark_site_changed()  # a bulk update sends no save signal
+    if status == Comment.Status.APPROVED and ids:
+        transaction.on_commit(lambda: notifications.replies_published(ids, moderated=True))
     return count

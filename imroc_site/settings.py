@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "documents",
     "news",
     "comments",
+    "django_tasks_db",
     # Last: it wires the apps together, so its admin extends theirs.
     "imroc_site",
 ]
@@ -190,6 +191,21 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Background tasks (mail) ----------------------------------------------------------------
+
+# Mail is sent by tasks, so a reply never waits for, or fails with, the mail server.
+# "immediate" runs them at once (development); "database" queues them in the database for
+# `manage.py db_worker` (production: see README).
+TASKS_QUEUE = env.str("TASKS_QUEUE", default="immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_QUEUE]
+    }
+}
+
 # --- Logging --------------------------------------------------------------------------------
 
 LOGGING = {
@@ -209,6 +225,32 @@ DOCUMENTS_USED_IN = "news.selectors.published_posts_using"
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # Largest featured image accepted, in pixels (width × height): bigger ones are refused.
 NEWS_MAX_IMAGE_PIXELS = env.int("NEWS_MAX_IMAGE_PIXELS", default=40_000_000)
+# --- Replies (comments) ---------------------------------------------------------------------
+
+# How deep replies to replies may nest (1 turns threading off).
+COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=3)
+# Top-level replies per page of a long discussion (their answers stay with them).
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+# A form sent back sooner than this many seconds after it was shown is held as likely spam.
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+# A form older than this many seconds is refused (the visitor is asked to send it again).
+COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=24 * 60 * 60)
+# Seconds one IP address must wait between replies.
+COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
+# Replies one IP address may send in an hour.
+COMMENTS_HOURLY_LIMIT = env.int("COMMENTS_HOURLY_LIMIT", default=10)
+# Spam and trash are deleted after this many days (by `manage.py purge_comments`).
+COMMENTS_PURGE_DAYS = env.int("COMMENTS_PURGE_DAYS", default=30)
+# IP addresses and browser names of replies are erased after this many days (same command).
+COMMENTS_ERASE_IP_DAYS = env.int("COMMENTS_ERASE_IP_DAYS", default=60)
+# Proxies in front of the site that append to X-Forwarded-For (0: use the connection's
+# address). With one nginx in front, set 1, so the visitor's own address is recorded.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Days single-use moderation links in emails keep working.
+COMMENTS_EMAIL_LINK_DAYS = env.int("COMMENTS_EMAIL_LINK_DAYS", default=7)
+# The site's public address, for links in emails sent by the task worker.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
 # --- Papers (documents) ----------------------------------------------------------------------
 
 # Largest file staff may upload, in bytes.

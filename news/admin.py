@@ -97,7 +97,7 @@ class PostAdmin(admin.ModelAdmin):
         ),
         (
             "Publishing (times are UK time, Europe/London)",
-            {"fields": ["status", "published_at", "expires_at", "author"]},
+            {"fields": ["status", "published_at", "expires_at", "author", "comments_open"]},
         ),
     ]
 

@@ -164,6 +164,11 @@ class Post(models.Model):
     signature = models.CharField(
         max_length=100, blank=True, help_text="Shown at the end of the post, e.g. “ImROC team”."
     )
+    comments_open = models.BooleanField(
+        "allow replies",
+        default=True,
+        help_text="Untick to close the discussion; replies already published stay.",
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

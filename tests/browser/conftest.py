@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
 
 # The latest data migration that sets the staff groups up, and the function it runs.
-_GROUPS_MIGRATION = ("imroc_site", "0003_editors_manage_paper_versions")
+_GROUPS_MIGRATION = ("imroc_site", "0004_moderators_manage_discussion")
 _groups_migration = importlib.import_module("imroc_site.migrations._groups")
 # The data migration that makes the categories every post needs (News, Events).
 _categories_migration = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
