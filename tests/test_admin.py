@@ -64,7 +64,7 @@ def test_moderation_list_shows_pending_first_with_the_count(client, django_user_
 
     html = client.get(reverse("admin:comments_comment_changelist")).content.decode()
 
-    assert "<strong>1</strong> comment awaiting moderation" in html
+    assert 'Pending <span class="count">(1)</span>' in html
     assert html.index("Waiting one") < html.index("Newest approved") < html.index("Old approved")
 
 
