@@ -1,35 +1,118 @@
 from django import forms
+from django.conf import settings
 
 from comments.models import Comment
 
+REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
+NOTIFY_LABEL = "Email me when my comment is published"
+
 
 class CommentForm(forms.ModelForm):
+    """The public "Leave a Reply" form; staff who are signed in write as themselves."""
+
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    issued = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people (and screen readers) by the page; robots fill it in.
+    subject = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    remember = forms.BooleanField(label=REMEMBER_LABEL, required=False)
+    notify = forms.BooleanField(label=NOTIFY_LABEL, required=False)
+
     class Meta:
         model = Comment
         fields = ["name", "email", "website", "text"]
         labels = {"name": "Name", "email": "Email", "website": "Website", "text": "Comment"}
-        help_texts = {"email": "Your email address will not be published."}
+        help_texts = {
+            "email": "Your email address will not be published.",
+            "text": "Plain text; web addresses become links.",
+        }
         widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "website": forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
-            "text": forms.Textarea(attrs={"rows": 8}),
+            "text": forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
         }
         error_messages = {
-            "name": {"required": "Please enter your name."},
+            "name": {
+                "required": "Please enter your name.",
+                "max_length": "Please shorten your name to 100 characters or fewer.",
+            },
             "email": {
                 "required": "Please enter your email address.",
                 "invalid": "Please enter a valid email address, like name@example.org.",
             },
-            "website": {"invalid": "Please enter a full web address, like https://example.org."},
-            "text": {"required": "Please write your comment."},
+            "website": {
+                "invalid": "Please enter a full web address starting with http:// or https://, "
+                "like https://example.org."
+            },
+            "text": {
+                "required": "Please write your comment.",
+                "max_length": "Please shorten your comment to 5,000 characters or fewer "
+                "(it has %(show_value)d).",
+            },
         }
 
+    def __init__(self, *args, post=None, user=None, visible_ids=None, **kwargs):
+        self.post = post
+        self.user = user if user is not None and user.is_authenticated else None
+        # The replies this visitor can see, so a reply cannot hang under a hidden one.
+        self.visible_ids = visible_ids
+        super().__init__(*args, **kwargs)
+        if self.is_staff_author:
+            for name in ("name", "email", "website", "remember", "notify"):
+                del self.fields[name]
+
+    @property
+    def is_staff_author(self) -> bool:
+        return self.user is not None and self.user.is_staff
+
+    @property
+    def visible_fields_for_people(self):
+        return [field for field in self if field.name not in ("subject", "parent", "issued")]
+
     def clean_name(self):
-        return self.cleaned_data["name"].strip()
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Please enter your name.", code="required")
+        return name
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         if not text:
             raise forms.ValidationError("Please write your comment.", code="required")
         return text
+
+    def clean_parent(self):
+        parent_id = self.cleaned_data.get("parent")
+        if not parent_id:
+            return None
+        parent = Comment.objects.filter(pk=parent_id, post=self.post).first()
+        if parent is None or (self.visible_ids is not None and parent.pk not in self.visible_ids):
+            return self._drop_parent(
+                "The comment you were answering is no longer shown. Send your reply again and "
+                "it will be posted under the post instead."
+            )
+        if parent.depth + 1 >= settings.COMMENTS_THREAD_DEPTH:
+            return self._drop_parent(
+                "This conversation cannot go any deeper. Send your reply again and it will be "
+                "posted under the post instead."
+            )
+        return parent
+
+    def _drop_parent(self, message: str) -> None:
+        # A hidden field has no place to show an error: tell the visitor at the top, and
+        # re-show the form without the parent, so sending it again works.
+        self.add_error(None, message)
+        self.data = self.data.copy()
+        self.data["parent"] = ""
+        return None
+
+    def author_details(self) -> dict:
+        if self.is_staff_author:
+            user = self.user
+            return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+        data = self.cleaned_data
+        return {"name": data["name"], "email": data["email"], "website": data["website"]}

@@ -12,11 +12,29 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def visible_to(self, own_pending_ids=()):
-        """Approved replies, plus the visitor's own replies still waiting for a decision."""
+        """Approved replies, plus the visitor's own replies still waiting for a decision.
+
+        A reply the spam rules caught also waits, as far as its author can tell, until a
+        moderator decides: a person wrongly caught is not told they look like a spammer,
+        and a spammer learns nothing about the rules.
+        """
         visible = models.Q(status=Comment.Status.APPROVED)
         if own_pending_ids:
-            visible |= models.Q(status=Comment.Status.PENDING, pk__in=own_pending_ids)
+            undecided = models.Q(status=Comment.Status.PENDING) | models.Q(
+                status=Comment.Status.SPAM, moderated_at__isnull=True
+            )
+            visible |= undecided & models.Q(pk__in=own_pending_ids)
         return self.filter(visible)
+
+    def counts_for(self, posts) -> dict[int, int]:
+        """{post id: number of these comments} for the given posts, in one query."""
+        rows = (
+            self.filter(post__in=[post.pk for post in posts])
+            .values("post")
+            .annotate(count=models.Count("pk"))
+            .values_list("post", "count")
+        )
+        return dict(rows.order_by())
 
     def for_page(self, post, own_pending_ids=()):
         """What a visitor sees under a post, oldest first, with staff authors at hand."""
@@ -111,6 +129,10 @@ class Comment(models.Model):
         return self.status == self.Status.PENDING
 
     @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
     def is_staff_reply(self) -> bool:
         return self.user_id is not None
 
@@ -179,8 +201,8 @@ class DiscussionSettings(models.Model):
 
     @classmethod
     def current(cls) -> "DiscussionSettings":
-        rules, _ = cls.objects.get_or_create(pk=1)
-        return rules
+        # The row comes with the migrations; it is remade only if someone wiped the table.
+        return cls.objects.filter(pk=1).first() or cls.objects.get_or_create(pk=1)[0]
 
     @staticmethod
     def _words(text: str) -> list[str]:

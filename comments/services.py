@@ -4,7 +4,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from comments import notifications
 from comments.models import Comment
 from news.freshness import mark_site_changed
 
@@ -41,10 +40,17 @@ def submit_comment(
         notify_on_approval=notify_on_approval,
     )
     if status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notifications.reply_held(comment.pk))
+        transaction.on_commit(lambda: _notifications().reply_held(comment.pk))
     elif status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: notifications.replies_published([comment.pk]))
+        transaction.on_commit(lambda: _notifications().replies_published([comment.pk]))
     return comment
+
+
+def _notifications():
+    # Imported when needed: the emails' moderation links call back into this module.
+    from comments import notifications
+
+    return notifications
 
 
 def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
@@ -59,5 +65,5 @@ def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     )
     mark_site_changed()  # a bulk update sends no save signal
     if status == Comment.Status.APPROVED and ids:
-        transaction.on_commit(lambda: notifications.replies_published(ids, moderated=True))
+        transaction.on_commit(lambda: _notifications().replies_published(ids, moderated=True))
     return count

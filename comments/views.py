@@ -1,10 +1,14 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from comments.client import client_ip, form_issued_token, seconds_since_issued
 from comments.forms import CommentForm
+from comments.models import Comment, DiscussionSettings
 from comments.origin import cross_origin_protected
-from comments.pending import remember_pending
+from comments.pending import own_pending_ids, remember_author, remember_pending
+from comments.rules import ReplyRefused, Submission, accepts_replies, judge
 from comments.services import submit_comment
+from comments.threads import build_threads, page_of_threads
 from news.models import Post
 from news.views import post_page_context
 
@@ -12,16 +16,70 @@ from news.views import post_page_context
 @require_POST
 @cross_origin_protected
 def post_comment(request, post_id: int):
-    """Take a reply to a published post; on errors show the post page again with them."""
+    """Take a reply to a published post; on any problem show the post page again with it."""
     posts = Post.objects.published().for_listing().with_attachments()
     post = get_object_or_404(posts, pk=post_id)
-    form = CommentForm(request.POST)
+    rules = DiscussionSettings.current()
+    if not accepts_replies(post, rules):
+        return render(request, "comments/closed.html", {"post": post}, status=403)
+    own_ids = own_pending_ids(request)
+    visible = Comment.objects.for_page(post, own_ids).values_list("pk", flat=True)
+    form = CommentForm(request.POST, post=post, user=request.user, visible_ids=set(visible))
+    if form.is_valid():
+        try:
+            verdict = judge(_submission(request, post, form), rules)
+        except ReplyRefused as refusal:
+            form.add_error(None, str(refusal))
     if not form.is_valid():
-        context = {**post_page_context(request, post), "comment_form": form}
-        return render(request, "news/post_detail.html", context)
+        return _show_errors(request, post, form)
     comment = submit_comment(
-        post=post, ip_address=request.META.get("REMOTE_ADDR"), **form.cleaned_data
+        post=post,
+        text=form.cleaned_data["text"],
+        parent=form.cleaned_data["parent"],
+        user=request.user if form.is_staff_author else None,
+        status=verdict.status,
+        reason=verdict.reason,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        notify_on_approval=form.cleaned_data.get("notify", False),
+        **form.author_details(),
     )
-    response = redirect(comment)
-    remember_pending(request, response, comment.pk)
+    return _after_posting(request, post, form, comment, own_ids)
+
+
+def _submission(request, post, form) -> Submission:
+    data = form.cleaned_data
+    return Submission(
+        post=post,
+        text=data["text"],
+        ip_address=client_ip(request),
+        seconds_on_form=seconds_since_issued(data["issued"]),
+        honeypot=data["subject"],
+        is_staff=form.is_staff_author,
+        **{"website": "", **form.author_details()},
+    )
+
+
+def _show_errors(request, post, form):
+    # A fresh form time: the visitor has now seen the form again, and an expired one is renewed.
+    form.data = form.data.copy()
+    form.data["issued"] = form_issued_token(request)
+    context = {**post_page_context(request, post), "comment_form": form}
+    response = render(request, "news/post_detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _after_posting(request, post, form, comment, own_ids):
+    """Show the reply where it now sits; remember it (and, if asked, its author) in this browser."""
+    own_ids = [*own_ids, comment.pk]
+    threads = build_threads(Comment.objects.for_page(post, own_ids))
+    page = page_of_threads(threads, None, showing=comment.pk)
+    page_query = f"?cpage={page.number}" if page.number > 1 else ""
+    response = redirect(f"{post.get_absolute_url()}{page_query}#comment-{comment.pk}")
+    if not comment.is_approved:
+        remember_pending(request, response, comment.pk)
+    if not form.is_staff_author:
+        details = form.author_details() if form.cleaned_data.get("remember") else None
+        remember_author(request, response, details)
     return response

@@ -248,6 +248,8 @@ COMMENTS_ERASE_IP_DAYS = env.int("COMMENTS_ERASE_IP_DAYS", default=60)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Days single-use moderation links in emails keep working.
 COMMENTS_EMAIL_LINK_DAYS = env.int("COMMENTS_EMAIL_LINK_DAYS", default=7)
+# Where people write to see, correct or delete what the site keeps about them.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
 # The site's public address, for links in emails sent by the task worker.
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from imroc_site.views import favicon, healthz, robots_txt
+from imroc_site.views import favicon, healthz, privacy_notice, robots_txt
 from news.freshness import conditional_on_content
 from news.sitemaps import sitemaps
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     path("papers/", include("documents.urls")),
     path("sitemap.xml", conditional_on_content(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("privacy/", privacy_notice, name="privacy"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),

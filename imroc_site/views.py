@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -31,3 +33,14 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
     return HttpResponsePermanentRedirect(static("imroc_site/favicon.svg"))
+
+
+@require_safe
+def privacy_notice(request):
+    """What the site keeps about visitors, and for how long, in the settings' own numbers."""
+    context = {
+        "contact_email": settings.PRIVACY_CONTACT_EMAIL,
+        "purge_days": settings.COMMENTS_PURGE_DAYS,
+        "erase_ip_days": settings.COMMENTS_ERASE_IP_DAYS,
+    }
+    return render(request, "privacy.html", context)

@@ -1,4 +1,7 @@
+import time
+
 import pytest
+from django.core import signing
 from django.urls import reverse
 
 from comments.models import Comment
@@ -8,12 +11,21 @@ from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
 
-REPLY = {
-    "name": "Sam Carter",
-    "email": "sam@example.org",
-    "website": "",
-    "text": "Thank you for sharing these papers.\nThey help our team.",
-}
+
+def form_time(seconds_ago: float = 60) -> str:
+    """The form's signed time, as if the page had been opened `seconds_ago`."""
+    return signing.dumps(int(time.time() - seconds_ago), salt="comments.form-time")
+
+
+def reply(**changes) -> dict:
+    return {
+        "name": "Sam Carter",
+        "email": "sam@example.org",
+        "website": "",
+        "text": "Thank you for sharing these papers.\nThey help our team.",
+        "issued": form_time(),
+        **changes,
+    }
 
 
 def reply_url(post):
@@ -33,7 +45,7 @@ def test_post_page_has_the_reply_form_with_its_labels(client):
 def test_valid_reply_is_saved_pending_and_shown_only_to_its_author(client):
     post = make_post()
 
-    response = client.post(reply_url(post), {**REPLY, "website": "https://example.org"})
+    response = client.post(reply_url(post), reply(website="https://example.org"))
 
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
@@ -52,7 +64,7 @@ def test_valid_reply_is_saved_pending_and_shown_only_to_its_author(client):
 
 def test_reload_after_posting_does_not_post_again(client):
     post = make_post()
-    response = client.post(reply_url(post), REPLY, follow=True)
+    response = client.post(reply_url(post), reply(), follow=True)
     assert response.redirect_chain[-1][1] == 302
     client.get(post.get_absolute_url())
     assert Comment.objects.count() == 1
@@ -61,9 +73,7 @@ def test_reload_after_posting_does_not_post_again(client):
 def test_invalid_reply_keeps_what_was_typed_and_explains_each_error(client):
     post = make_post()
 
-    response = client.post(
-        reply_url(post), {"name": "", "email": "not-an-email", "website": "", "text": "My words"}
-    )
+    response = client.post(reply_url(post), reply(name="", email="not-an-email", text="My words"))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -125,7 +135,7 @@ def test_replies_are_escaped(client):
 )
 def test_replies_from_other_sites_are_refused(client, headers):
     post = make_post()
-    response = client.post(reply_url(post), REPLY, headers=headers)
+    response = client.post(reply_url(post), reply(), headers=headers)
     assert response.status_code == 403
     assert not Comment.objects.exists()
 
@@ -139,14 +149,14 @@ def test_replies_from_other_sites_are_refused(client, headers):
     ],
 )
 def test_replies_from_this_site_are_accepted(client, headers):
-    response = client.post(reply_url(make_post()), REPLY, headers=headers)
+    response = client.post(reply_url(make_post()), reply(), headers=headers)
     assert response.status_code == 302
     assert Comment.objects.count() == 1
 
 
 def test_cannot_reply_to_a_draft(client):
     post = make_post(status=Post.Status.DRAFT)
-    assert client.post(reply_url(post), REPLY).status_code == 404
+    assert client.post(reply_url(post), reply()).status_code == 404
     assert not Comment.objects.exists()
 
 
@@ -164,7 +174,7 @@ def test_a_forged_pending_cookie_shows_nothing(client):
 def test_pending_cookie_only_reveals_the_authors_own_replies(client):
     post = make_post()
     other = make_comment(post, status=Comment.Status.PENDING, text="Another visitor's words")
-    client.post(reply_url(post), REPLY)
+    client.post(reply_url(post), reply())
 
     html = client.get(post.get_absolute_url()).content.decode()
 
@@ -174,7 +184,7 @@ def test_pending_cookie_only_reveals_the_authors_own_replies(client):
 
 def test_once_approved_the_author_sees_it_without_the_notice(client):
     post = make_post()
-    client.post(reply_url(post), REPLY)
+    client.post(reply_url(post), reply())
     Comment.objects.update(status=Comment.Status.APPROVED)
 
     html = client.get(post.get_absolute_url()).content.decode()
@@ -195,7 +205,7 @@ def test_a_new_or_approved_reply_makes_the_post_page_fresh_again(client, django_
     assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
 
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        client.post(reply_url(post), REPLY)
+        client.post(reply_url(post), reply())
         assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 200
         last_modified = client.get(url)["Last-Modified"]
 
@@ -213,7 +223,7 @@ def test_the_page_with_reply_errors_is_the_post_page_in_full(client):
     post = make_post(title="Discussed", days_ago=2)
     post.tags.add("Recovery")
 
-    html = client.post(reply_url(post), {**REPLY, "name": ""}).content.decode()
+    html = client.post(reply_url(post), reply(name="")).content.decode()
 
     assert f'href="{older.get_absolute_url()}" rel="prev"' in html
     assert 'type="application/ld+json"' in html and 'rel="tag">Recovery</a>' in html

@@ -1,20 +1,99 @@
-from django import template
+import hashlib
+import re
 
+from django import template
+from django.utils.html import linebreaks, urlize
+from django.utils.safestring import mark_safe
+
+from comments.client import form_issued_token
 from comments.forms import CommentForm
-from comments.models import Comment
-from comments.pending import own_pending_ids
+from comments.models import Comment, DiscussionSettings
+from comments.pending import own_pending_ids, remembered_author
+from comments.rules import accepts_replies
+from comments.threads import build_threads, page_of_threads
 
 register = template.Library()
+
+# How many avatar tones site.css defines (.avatar.tone-0 …), each with AA contrast.
+AVATAR_TONES = 7
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, post):
-    """Replies under a post and the "Leave a Reply" form (kept bound after an error)."""
+    """Replies under a post, in threads and pages, and the "Leave a Reply" form."""
     request = context["request"]
+    rules = DiscussionSettings.current()
     comments = list(Comment.objects.for_page(post, own_pending_ids(request)))
+    threads = build_threads(comments)
+    replying_to = _as_int(request.GET.get("replytocom"))
+    page = page_of_threads(threads, request.GET.get("cpage"), showing=replying_to)
+    form = context.get("comment_form") or _blank_form(request, post, threads, replying_to)
     return {
+        "request": request,
         "post": post,
-        "comments": comments,
-        "approved_count": sum(1 for comment in comments if not comment.is_pending),
-        "form": context.get("comment_form") or CommentForm(),
+        "page": page,
+        "approved_count": sum(1 for comment in comments if comment.status == "approved"),
+        "is_open": accepts_replies(post, rules),
+        "form": form,
+        "replying_to": _replying_to(form, comments),
     }
+
+
+def _blank_form(request, post, threads, replying_to):
+    answerable = {thread.comment.pk for thread in _walk(threads) if thread.can_be_answered}
+    initial = {"issued": form_issued_token(request), **remembered_author(request)}
+    initial["remember"] = bool(initial.get("name"))
+    if replying_to in answerable:
+        initial["parent"] = replying_to
+    return CommentForm(initial=initial, post=post, user=request.user)
+
+
+def _walk(threads):
+    for thread in threads:
+        yield thread
+        yield from _walk(thread.replies)
+
+
+def _replying_to(form, comments):
+    parent_id = _as_int(form["parent"].value())
+    return next((comment for comment in comments if comment.pk == parent_id), None)
+
+
+@register.filter(needs_autoescape=True)
+def comment_html(text, autoescape=True):
+    """Plain text as HTML: escaped, web addresses made links, line breaks kept."""
+    linked = urlize(text, nofollow=False, autoescape=autoescape)
+    # urlize escaped everything the visitor wrote, so every <a here is one of its own links.
+    linked = linked.replace("<a href=", '<a rel="nofollow ugc noopener" href=')
+    return mark_safe(linebreaks(linked))  # noqa: S308 (escaped by urlize above)
+
+
+@register.filter
+def initials(name: str) -> str:
+    words = [word for word in re.split(r"\s+", name.strip()) if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+@register.filter
+def avatar_tone(name: str) -> int:
+    """The same name always gets the same colour, so a person is recognisable down a thread."""
+    digest = hashlib.blake2s(name.strip().casefold().encode(), digest_size=2).digest()
+    return int.from_bytes(digest) % AVATAR_TONES
+
+
+@register.simple_tag
+def reply_counts(posts) -> dict[int, int]:
+    """Approved replies per post for a listing: one query, whatever the number of posts."""
+    return Comment.objects.approved().counts_for(posts)
+
+
+@register.filter
+def replies_for(counts: dict, post) -> int:
+    return counts.get(post.pk, 0) if counts else 0

@@ -1,0 +1,53 @@
+"""Facts about the visitor sending a reply: their address and when they were shown the form."""
+
+import ipaddress
+import time
+
+from django.conf import settings
+from django.core import signing
+
+_FORM_TIME_SALT = "comments.form-time"
+
+
+def client_ip(request) -> str | None:
+    """The visitor's address; behind TRUSTED_PROXY_COUNT proxies, the one they saw us from.
+
+    Only the last proxies' entries in X-Forwarded-For can be trusted: anything further left
+    was written by the client, which could be a spammer dodging the flood limits.
+    """
+    address = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        chain = [part for part in chain if part]
+        if len(chain) >= proxies:
+            address = chain[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except (TypeError, ValueError):
+        return None
+
+
+def form_issued_token(request) -> str:
+    """A signed note of when the form was shown, checked when it comes back.
+
+    Visitors without cookies share one cacheable copy of each page, so for them the time is
+    rounded down to the shared cache's lifetime: the same bytes for everyone, and a gap that
+    only ever looks longer than it was, so a person is never taken for a robot.
+    """
+    now = int(time.time())
+    if not request.COOKIES:
+        step = max(settings.PUBLIC_CACHE_SECONDS, 1)
+        now -= now % step
+    return signing.dumps(now, salt=_FORM_TIME_SALT)
+
+
+def seconds_since_issued(token: str) -> float | None:
+    """Seconds since the form was shown, or None if the token is missing or was tampered with."""
+    try:
+        issued = signing.loads(token, salt=_FORM_TIME_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(issued, int):
+        return None
+    return time.time() - issued

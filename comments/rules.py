@@ -1,0 +1,136 @@
+"""The spam and moderation rules a new reply meets, in the order a moderator would apply them.
+
+Refusals (the visitor fixes and resends) raise ReplyRefused; everything else ends in a
+Verdict: the status the reply is saved with and the reason, shown to moderators.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from comments.models import Comment, DiscussionSettings
+
+TOO_FAST = "You are posting comments too quickly. Slow down."
+TOO_MANY = "You have sent a lot of replies in the last hour. Please try again later."
+DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
+FORM_EXPIRED = (
+    "This form was opened too long ago to be sent. Your reply is still below: "
+    "please check it and send it again."
+)
+FORM_DAMAGED = (
+    "We could not tell when this form was opened. Your reply is still below: please send it again."
+)
+
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+class ReplyRefused(Exception):
+    """The reply is not saved; the message tells the visitor why and what to do."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    post: object
+    name: str
+    email: str
+    website: str
+    text: str
+    ip_address: str | None
+    seconds_on_form: float | None
+    honeypot: str = ""
+    is_staff: bool = False
+
+
+def check_form_age(seconds_on_form: float | None) -> None:
+    if seconds_on_form is None:
+        raise ReplyRefused(FORM_DAMAGED)
+    if seconds_on_form > settings.COMMENTS_MAX_FORM_AGE:
+        raise ReplyRefused(FORM_EXPIRED)
+
+
+def check_rate(ip_address: str | None) -> None:
+    """At most one reply per COMMENTS_FLOOD_SECONDS and COMMENTS_HOURLY_LIMIT an hour per IP."""
+    if not ip_address:
+        return
+    now = timezone.now()
+    from_here = Comment.objects.filter(ip_address=ip_address)
+    flood = settings.COMMENTS_FLOOD_SECONDS
+    if flood and from_here.filter(submitted_at__gt=now - timedelta(seconds=flood)).exists():
+        raise ReplyRefused(TOO_FAST)
+    last_hour = from_here.filter(submitted_at__gt=now - timedelta(hours=1))
+    if last_hour.count() >= settings.COMMENTS_HOURLY_LIMIT:
+        raise ReplyRefused(TOO_MANY)
+
+
+def check_duplicate(reply: Submission) -> None:
+    """The same words from the same person on the same post, unless a moderator binned them."""
+    same_author = Comment.objects.filter(email__iexact=reply.email) | Comment.objects.filter(
+        name=reply.name
+    )
+    earlier = same_author.filter(post=reply.post, text=reply.text).exclude(
+        status=Comment.Status.TRASH
+    )
+    if earlier.exists():
+        raise ReplyRefused(DUPLICATE)
+
+
+def _first_word_found(words: list[str], reply: Submission) -> str | None:
+    haystack = " ".join([reply.name, reply.email, reply.website, reply.text]).casefold()
+    for word in words:
+        # Whole words only, so "sex" does not catch "Sussex".
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", haystack):
+            return word
+    return None
+
+
+def _is_known_author(reply: Submission) -> bool:
+    approved = Comment.objects.approved().filter(email__iexact=reply.email, name=reply.name)
+    return approved.exists()
+
+
+def judge(reply: Submission, rules: DiscussionSettings) -> Verdict:
+    """Refuse the reply (ReplyRefused) or decide the status it is saved with, and why."""
+    if reply.is_staff:
+        return Verdict(Comment.Status.APPROVED, "Written by staff")
+    check_form_age(reply.seconds_on_form)
+    check_rate(reply.ip_address)
+    check_duplicate(reply)
+    if reply.honeypot:
+        return Verdict(Comment.Status.SPAM, "Filled in the hidden field that only robots see")
+    if word := _first_word_found(rules.spam_word_list, reply):
+        return Verdict(Comment.Status.SPAM, f"Contains “{word}”, one of the spam words")
+    minimum = settings.COMMENTS_MIN_SECONDS
+    if reply.seconds_on_form < minimum:
+        seconds = max(reply.seconds_on_form, 0)
+        return Verdict(
+            Comment.Status.PENDING,
+            f"Sent {seconds:.0f} s after the form was shown (a person needs at least {minimum} s)",
+        )
+    if word := _first_word_found(rules.hold_word_list, reply):
+        return Verdict(Comment.Status.PENDING, f"Contains “{word}”, one of the words to hold")
+    links = len(_LINK.findall(reply.text))
+    if links > rules.max_links:
+        return Verdict(Comment.Status.PENDING, f"Has {links} links (more than {rules.max_links})")
+    if not rules.hold_for_moderation:
+        return Verdict(Comment.Status.APPROVED, "Passed every rule; moderation is off")
+    if rules.auto_approve_known_authors and _is_known_author(reply):
+        return Verdict(Comment.Status.APPROVED, "Known author: an earlier reply was approved")
+    return Verdict(Comment.Status.PENDING, "Every reply is held for moderation")
+
+
+def accepts_replies(post, rules: DiscussionSettings) -> bool:
+    """Open for replies: allowed on the post, and not closed by age (close_after_days)."""
+    if not post.comments_open:
+        return False
+    if rules.close_after_days and post.published_at:
+        return timezone.now() < post.published_at + timedelta(days=rules.close_after_days)
+    return True
