@@ -94,6 +94,11 @@ def reply_counts(posts) -> dict[int, int]:
     return Comment.objects.approved().counts_for(posts)
 
 
+@register.simple_tag
+def reply_count(post) -> int:
+    return Comment.objects.approved().filter(post=post).count()
+
+
 @register.filter
 def replies_for(counts: dict, post) -> int:
     return counts.get(post.pk, 0) if counts else 0
