@@ -39,13 +39,14 @@ def form_issued_token(request) -> str:
     if not request.COOKIES:
         step = max(settings.PUBLIC_CACHE_SECONDS, 1)
         now -= now % step
-    return signing.dumps(now, salt=_FORM_TIME_SALT)
+    # A plain Signer: TimestampSigner would add the exact second again.
+    return signing.Signer(salt=_FORM_TIME_SALT).sign_object(now)
 
 
 def seconds_since_issued(token: str) -> float | None:
     """Seconds since the form was shown, or None if the token is missing or was tampered with."""
     try:
-        issued = signing.loads(token, salt=_FORM_TIME_SALT)
+        issued = signing.Signer(salt=_FORM_TIME_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(issued, int):

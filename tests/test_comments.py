@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def form_time(seconds_ago: float = 60) -> str:
     """The form's signed time, as if the page had been opened `seconds_ago`."""
-    return signing.dumps(int(time.time() - seconds_ago), salt="comments.form-time")
+    return signing.Signer(salt="comments.form-time").sign_object(int(time.time() - seconds_ago))
 
 
 def reply(**changes) -> dict:
