@@ -1,5 +1,8 @@
 """Who hears about replies, by email, sent through django.tasks so posting never waits on mail."""
 
+import logging
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -10,6 +13,7 @@ from comments.models import Comment, DiscussionSettings, ModeratorPreference
 from comments.tasks import queue_email
 
 Delivery = ModeratorPreference.Delivery
+logger = logging.getLogger("comments.mail")
 
 # Replies listed in one digest; the rest are waiting in the admin's queue.
 DIGEST_LIMIT = 50
@@ -52,6 +56,21 @@ def _send(template: str, context: dict, *, subject: str, to: str, html: bool = F
     )
 
 
+def _after_the_reply_is_saved(notify):
+    """These run once the reply is committed: an error in them must not turn the visitor's
+    saved reply into an error page (they would send it again), only into a logged error."""
+
+    @wraps(notify)
+    def wrapper(*args, **kwargs):
+        try:
+            notify(*args, **kwargs)
+        except Exception:
+            logger.exception("Could not prepare the emails of %s%r.", notify.__name__, args)
+
+    return wrapper
+
+
+@_after_the_reply_is_saved
 def reply_held(comment_id: int) -> None:
     """A reply waits for moderation: tell the moderators who want each one."""
     comment = (
@@ -86,6 +105,7 @@ def send_digest() -> tuple[int, int]:
     return sent, total
 
 
+@_after_the_reply_is_saved
 def replies_published(comment_ids: list[int], *, moderated: bool = False) -> None:
     """Replies went public: tell their authors who asked (if a moderator decided) and the
     posts' authors (if the discussion settings say so)."""
