@@ -66,7 +66,7 @@ def reply(django_capture_on_commit_callbacks):
             "name": "Sam Carter",
             "email": "sam@example.org",
             "text": "Thank you for these papers.",
-            "reason": "Held: every reply waits for a moderator",
+            "reason": "Every reply is held for moderation",
             "ip_address": "203.0.113.7",
             **fields,
         }
@@ -103,7 +103,7 @@ def test_held_reply_emails_each_moderator_once_with_who_what_why_and_links(
     make_staff(django_user_model, "Moderators", "no-address")  # no email address
 
     post = make_post(title="Recovery colleges")
-    comment = reply(post, website="https://sam.example.org", reason="Held: contains 3 links")
+    comment = reply(post, website="https://sam.example.org", reason="Has 3 links (more than 2)")
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [moderator.email, other.email, boss.email]
@@ -114,7 +114,7 @@ def test_held_reply_emails_each_moderator_once_with_who_what_why_and_links(
         "Sam Carter <sam@example.org>",
         "https://sam.example.org",
         "203.0.113.7",
-        "Held because: Held: contains 3 links",
+        "Held because: Has 3 links (more than 2)",
         "Thank you for these papers.",
         f"{SITE_URL}{post.get_absolute_url()}",
         f"{SITE_URL}/admin/comments/comment/{comment.pk}/change/",
@@ -124,7 +124,7 @@ def test_held_reply_emails_each_moderator_once_with_who_what_why_and_links(
         assert link_in(message, label).startswith("/comments/moderate/")
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
-    assert "Held: contains 3 links" in html
+    assert "Has 3 links (more than 2)" in html
     # Each moderator gets links of their own.
     other_message = next(m for m in mail.outbox if m.to == [other.email])
     assert link_in(other_message, "Approve") != link_in(message, "Approve")
@@ -145,7 +145,7 @@ def test_daily_moderators_get_the_digest_instead_and_none_gets_nothing(
     daily = moderator_with(django_user_model, "dana", ModeratorPreference.Delivery.DAILY)
     moderator_with(django_user_model, "quiet", ModeratorPreference.Delivery.NONE)
 
-    first = reply(text="First waiting reply", reason="Held: contains a link")
+    first = reply(text="First waiting reply", reason="Contains “casino”, one of the words to hold")
     reply(text="Second waiting reply")
     assert {m.to[0] for m in mail.outbox} == {moderator.email}
 
@@ -159,7 +159,7 @@ def test_daily_moderators_get_the_digest_instead_and_none_gets_nothing(
     assert digest.to == [daily.email]
     assert digest.subject == "[ImROC] 2 replies waiting for moderation"
     assert "First waiting reply" in digest.body and "Second waiting reply" in digest.body
-    assert "Held because: Held: contains a link" in digest.body
+    assert "Held because: Contains “casino”, one of the words to hold" in digest.body
     assert len(re.findall(r"^Approve: ", digest.body, re.MULTILINE)) == 2
     # The digest's links work for the moderator it went to.
     response = client.post(link_in(digest, "Approve"))
