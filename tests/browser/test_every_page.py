@@ -152,8 +152,8 @@ def check_content(new_context, origin: str) -> None:
         expect(page.get_by_role("navigation", name="More posts")).to_be_visible()
         # A new visitor sees the approved reply, never the one still awaiting moderation.
         expect(page.get_by_role("heading", name=re.compile("1 reply to"))).to_be_visible()
-        expect(page.get_by_text(APPROVED_REPLY_BY)).to_be_visible()
-        expect(page.get_by_text(PENDING_REPLY_BY)).to_have_count(0)
+        expect(page.get_by_text(APPROVED_REPLY_BY, exact=True)).to_be_visible()
+        expect(page.get_by_text(PENDING_REPLY_BY, exact=True)).to_have_count(0)
         expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
         visitor.watch.assert_clean("content checks")
 
@@ -163,8 +163,8 @@ def check_invalid_reply(new_context, origin: str) -> None:
     with Visitor(new_context, origin) as visitor:
         page = visitor.page
         page.goto(SEED_POST)
-        page.get_by_label("Name").fill("Rosa Visitor")
-        page.get_by_label("Email").fill("not an email address")
+        page.get_by_role("textbox", name="Name", exact=True).fill("Rosa Visitor")
+        page.get_by_role("textbox", name="Email", exact=True).fill("not an email address")
         page.get_by_role("button", name="Post Comment").click()  # and no comment
 
         summary = page.get_by_role("alert").filter(has_text="Your reply was not sent yet")
@@ -177,7 +177,7 @@ def check_invalid_reply(new_context, origin: str) -> None:
         expect(first_error).to_be_focused()
         expect(first_error).to_have_text(re.compile("^Email: "))
         page.keyboard.press("Enter")
-        expect(page.get_by_label("Email")).to_be_focused()
+        expect(page.get_by_role("textbox", name="Email", exact=True)).to_be_focused()
         expect(summary.get_by_role("link", name=re.compile("^Comment: "))).to_be_visible()
 
         assert_sound_page(page, visitor.watch, SEED_TITLE, skip_link=False)
@@ -188,9 +188,11 @@ def check_valid_reply(new_context, origin: str) -> None:
     with Visitor(new_context, origin) as visitor:
         page = visitor.page
         page.goto(SEED_POST)
-        page.get_by_label("Name").fill("Rosa Visitor")
-        page.get_by_label("Email").fill("rosa@example.org")
-        page.get_by_label("Comment").fill("Thank you: both papers are very useful.")
+        page.get_by_role("textbox", name="Name", exact=True).fill("Rosa Visitor")
+        page.get_by_role("textbox", name="Email", exact=True).fill("rosa@example.org")
+        page.get_by_role("textbox", name="Comment", exact=True).fill(
+            "Thank you: both papers are very useful."
+        )
         page.get_by_role("button", name="Post Comment").click()
 
         expect(page).to_have_url(re.compile(rf"{re.escape(SEED_POST)}#comment-\d+$"))

@@ -123,7 +123,7 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     page.keyboard.press("Enter")
-    name = page.get_by_label("Name")
+    name = page.get_by_role("textbox", name="Name", exact=True)
     for _ in range(30):
         if name.evaluate("field => field === document.activeElement"):
             break
@@ -138,10 +138,10 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
     assert Path(download.path()).read_bytes() == pdf_file.read_bytes()
 
     expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()
-    page.get_by_label("Name").fill(REPLY_NAME)
-    page.get_by_label("Email").fill("rosa@example.org")
-    page.get_by_label("Website").fill("https://example.org/rosa")
-    page.get_by_label("Comment").fill(REPLY_TEXT)
+    page.get_by_role("textbox", name="Name", exact=True).fill(REPLY_NAME)
+    page.get_by_role("textbox", name="Email", exact=True).fill("rosa@example.org")
+    page.get_by_role("textbox", name="Website", exact=True).fill("https://example.org/rosa")
+    page.get_by_role("textbox", name="Comment", exact=True).fill(REPLY_TEXT)
     page.get_by_role("button", name="Post Comment").click()
 
     expect(page).to_have_url(re.compile(rf"/news/{POST_SLUG}/#comment-\d+$"))
@@ -200,7 +200,7 @@ def test_publish_read_reply_and_moderate(
     # 5. Now any fresh visitor sees it, approved.
     reader = open_post(fresh_page(new_context))
     expect(reader.get_by_text(REPLY_TEXT)).to_be_visible()
-    expect(reader.get_by_text(REPLY_NAME)).to_be_visible()
+    expect(reader.get_by_text(REPLY_NAME, exact=True)).to_be_visible()
     expect(reader.get_by_text("awaiting moderation")).to_have_count(0)
     expect(reader.get_by_role("heading", name=re.compile("1 reply to"))).to_be_visible()
 
