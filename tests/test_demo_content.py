@@ -40,10 +40,10 @@ def test_second_run_creates_nothing():
     before = counts()
     second = load()
 
-    assert "created 5 posts, 2 papers, 2 attachments, 2 comments" in first
+    assert "created 5 posts, 2 papers, 2 attachments, 3 comments" in first
     assert "created nothing" in second
     assert counts() == before
-    assert before == {"Post": 5, "Document": 2, "Attachment": 2, "Comment": 2, "User": 0}
+    assert before == {"Post": 5, "Document": 2, "Attachment": 2, "Comment": 3, "User": 0}
 
 
 def test_demo_shows_both_categories_an_upcoming_event_tags_and_an_image(client):
@@ -92,10 +92,15 @@ def test_papers_are_real_pdfs_in_order(post):
         assert reader.metadata.title == document.title
 
 
-def test_one_reply_approved_one_pending(post):
+def test_a_threaded_discussion_with_one_reply_pending(post):
     statuses = dict(post.comments.values_list("name", "status"))
 
-    assert statuses == {"Sarah Mitchell": "approved", "Tom Reid": "pending"}
+    assert statuses == {
+        "Sarah Mitchell": "approved",
+        "James Okafor": "approved",
+        "Tom Reid": "pending",
+    }
+    assert post.comments.get(name="James Okafor").parent.name == "Sarah Mitchell"
 
 
 def test_make_pdf_hits_size_deterministically():

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -62,7 +63,31 @@ def public_pages(client, settings):
     }
     bodies = {name: client.get(url).content for name, url in pages.items()}
     bodies["reply-errors"] = invalid_reply
+    bodies.update(discussion_pages(client))
     return bodies
+
+
+def discussion_pages(client) -> dict[str, bytes]:
+    """The privacy notice, a closed discussion and the page a moderator's email link opens."""
+    from django.contrib.auth.models import Group
+
+    from comments.email_links import action_url
+    from comments.models import Comment
+    from tests.factories import make_post, make_staff
+
+    closed = make_post(comments_open=False)
+    moderator = make_staff(get_user_model(), "Moderators", username="validator-moderator")
+    assert Group.objects.filter(name="Moderators").exists()
+    pending = Comment.objects.filter(status=Comment.Status.PENDING).first()
+    return {
+        "privacy": client.get(reverse("privacy")).content,
+        "closed-post": client.get(closed.get_absolute_url()).content,
+        "closed-refusal": client.post(
+            reverse("comments:post", kwargs={"post_id": closed.pk}), {"text": "x"}
+        ).content,
+        "email-confirm": client.get(action_url(pending, "approve", moderator)).content,
+        "email-refused": client.get(reverse("comments:moderate_from_email", args=["bad"])).content,
+    }
 
 
 def test_every_kind_of_public_page_is_valid_html(client, settings, tmp_path):

@@ -68,6 +68,7 @@ PAGES = [
     PublicPage("search, no results", "/search/?q=xylophone", "Search results"),
     PublicPage("papers library", "/papers/", "Papers"),
     PublicPage("papers library, searched", "/papers/?q=recovery&sort=title", "Papers"),
+    PublicPage("privacy notice", "/privacy/", "Privacy notice"),
     PublicPage("404", "/news/no-such-post/", "Page not found", status=404),
 ]
 
@@ -151,7 +152,7 @@ def check_content(new_context, origin: str) -> None:
         expect(page.get_by_role("link", name=re.compile(r"Download \(PDF,"))).to_have_count(2)
         expect(page.get_by_role("navigation", name="More posts")).to_be_visible()
         # A new visitor sees the approved reply, never the one still awaiting moderation.
-        expect(page.get_by_role("heading", name=re.compile("1 reply to"))).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile("2 replies to"))).to_be_visible()
         expect(page.get_by_text(APPROVED_REPLY_BY, exact=True)).to_be_visible()
         expect(page.get_by_text(PENDING_REPLY_BY, exact=True)).to_have_count(0)
         expect(page.get_by_role("heading", name="Leave a Reply")).to_be_visible()

@@ -82,6 +82,15 @@ COMMENTS = [
         "approved": True,
     },
     {
+        "name": "James Okafor",
+        "email": "james.okafor@example.org",
+        "text": "Same here, Sarah. Our board found the section on Recovery Colleges the most "
+        "persuasive: happy to share the summary we wrote for them if it would help.",
+        "submitted_at": datetime(2014, 3, 13, 18, 40, tzinfo=LONDON),
+        "approved": True,
+        "reply_to": "Sarah Mitchell",
+    },
+    {
         "name": "Tom Reid",
         "email": "tom.reid@example.org",
         "text": "The Top Ten Tips on page 19 look really useful. Would it be all right to "
@@ -94,7 +103,7 @@ COMMENTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load the demo news post, its two PDF papers and two replies. Safe to run again: "
+        "Load the demo news post, its two PDF papers and three replies. Safe to run again: "
         "anything already there is left as it is."
     )
 
@@ -197,13 +206,18 @@ class Command(BaseCommand):
         self.count(not exists, "comment")
         if exists:
             return
+        parent = None
+        if comment.get("reply_to"):
+            parent = Comment.objects.filter(post=post, name=comment["reply_to"]).first()
         saved = submit_comment(
             post=post,
+            parent=parent,
             name=comment["name"],
             email=comment["email"],
             website="",
             text=comment["text"],
             ip_address=None,
+            reason="Demo content",
         )
         # Dated just after the post, so the thread reads naturally under a 2014 post.
         replies = Comment.objects.filter(pk=saved.pk)
