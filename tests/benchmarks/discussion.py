@@ -1,0 +1,192 @@
+"""Benchmark: a post page with a long threaded discussion, and sending a reply, on both databases.
+
+    .venv/bin/python tests/benchmarks/discussion.py [--replies 500] [--runs 30] [--only sqlite]
+
+Each database gets a fresh, throw-away copy (as in news_pages.py) holding one post with
+`--replies` approved replies in threads three deep (a reply, answers to it, answers to those),
+plus a thousand other posts with a few replies each for the listing. Pages are requested
+in-process through Django's WSGI stack; it prints the median and 95th percentile time and the
+queries each ran, and the same for sending a reply (the form's POST, through every rule, up to
+its redirect). Not a test: a script that prints figures.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from news_pages import PG_SERVER, ROOT, recreate_postgres_database
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--replies", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return run_worker(args.replies, args.runs)
+    print(f"A post with {args.replies:,} approved threaded replies; median / p95 of {args.runs}\n")
+    with tempfile.TemporaryDirectory() as folder:
+        databases = {
+            "sqlite": f"sqlite:///{folder}/bench.sqlite3",
+            "postgresql": f"{PG_SERVER}/imroc_bench",
+        }
+        for name, url in databases.items():
+            if args.only and name != args.only:
+                continue
+            if name == "postgresql" and not recreate_postgres_database():
+                print("postgresql: no server at 127.0.0.1:5432, skipped\n")
+                continue
+            env = {
+                **os.environ,
+                "DATABASE_URL": url,
+                "DEBUG": "false",
+                "SECRET_KEY": "benchmark",
+                "MEDIA_ROOT": f"{folder}/media-{name}",
+                "EMAIL_URL": "dummymail://",
+            }
+            command = [sys.executable, __file__, "--worker", f"--replies={args.replies}"]
+            subprocess.run([*command, f"--runs={args.runs}"], env=env, cwd=ROOT, check=True)
+
+
+def run_worker(reply_count: int, runs: int):
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imroc_site.settings")
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", "No directory at")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+    settings.COMMENTS_FLOOD_SECONDS = 0  # one benchmark client sends every reply
+    settings.COMMENTS_HOURLY_LIMIT = 10**6
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    post = seed(reply_count)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{connection.vendor}: filled in {time.perf_counter() - started:.1f} s")
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    last_page = -(-(reply_count // 5) // settings.COMMENTS_PER_PAGE)
+    requests = {
+        "post page, replies page 1": lambda: client.get(post.get_absolute_url()),
+        f"post page, replies page {last_page}": lambda: client.get(
+            post.get_absolute_url(), {"cpage": last_page}
+        ),
+        "listing with reply counts": lambda: client.get("/news/?page=5"),
+        "send a reply (POST)": send_reply(client, post),
+    }
+    print(f"  {'request':<30} {'median':>9} {'p95':>9} {'queries':>8}")
+    for label, request in requests.items():
+        timings = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                begin = time.perf_counter()
+                response = request()
+                timings.append((time.perf_counter() - begin) * 1000)
+            assert response.status_code in (200, 302), (label, response.status_code)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"  {label:<30} {statistics.median(timings):>7.1f}ms {p95:>7.1f}ms {len(queries):>8}")
+    print()
+
+
+def send_reply(client, post):
+    import itertools
+
+    from django.core import signing
+
+    numbers = itertools.count()
+
+    def send():
+        number = next(numbers)
+        issued = signing.Signer(salt="comments.form-time").sign_object(int(time.time()) - 60)
+        data = {
+            "name": f"Benchmark visitor {number}",
+            "email": f"visitor{number}@example.org",
+            "text": f"Reply number {number} from the benchmark.",
+            "issued": issued,
+        }
+        return client.post(f"/comments/post/{post.pk}/", data)
+
+    return send
+
+
+def seed(reply_count: int):
+    """One post with threads of five (1 + 2 answers + 2 answers to answers); other posts with
+    three replies each; returns the discussed post."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from comments.models import Comment
+    from news.models import Category, Post
+
+    news = Category.objects.get(slug="news")
+    now = timezone.now()
+    others = Post.objects.bulk_create(
+        Post(
+            title=f"Post {n}",
+            slug=f"post-{n}",
+            category=news,
+            body="<p>Words.</p>",
+            status=Post.Status.PUBLISHED,
+            published_at=now - timedelta(hours=n + 2),
+        )
+        for n in range(1000)
+    )
+    Comment.objects.bulk_create(
+        Comment(post=other, name="Visitor", email="v@example.org", text="Hello", status="approved")
+        for other in others
+        for _ in range(3)
+    )
+    post = Post.objects.create(
+        title="A long discussion",
+        slug="a-long-discussion",
+        category=news,
+        body="<p>What do you think?</p>",
+        status=Post.Status.PUBLISHED,
+        published_at=now - timedelta(hours=1),
+    )
+    when = now - timedelta(days=1)
+
+    def add(parent=None):
+        nonlocal when
+        when += timedelta(seconds=10)
+        return Comment.objects.create(
+            post=post,
+            parent=parent,
+            ancestry=parent.ancestry_for_child() if parent else "",
+            name="Threaded visitor",
+            email="t@example.org",
+            text="Some thoughts.\nOn two lines, with https://example.org/a-link",
+            status="approved",
+            submitted_at=when,
+        )
+
+    for _ in range(reply_count // 5):
+        root = add()
+        first = add(root)
+        add(first)
+        second = add(root)
+        add(second)
+    return post
+
+
+if __name__ == "__main__":
+    main()
