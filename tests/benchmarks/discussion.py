@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from news_pages import PG_SERVER, ROOT, recreate_postgres_database
 
