@@ -1,0 +1,235 @@
+"""Replies under load: many visitors sending at the same moment to a real, threaded server.
+
+Each test sends real HTTP requests to pytest-django's live server (a thread per request, each
+with its own database connection, as workers have) from many threads released together by a
+barrier. They
+run on whichever database the suite runs on: SQLite by default, PostgreSQL in CI when
+DATABASE_URL points at one.
+
+On SQLite the test database is, unless TEST["NAME"] names a file, Django's shared-cache
+in-memory one. There the live server's threads either borrow the test's own connection (when
+the server started after the database) or open their own to the shared cache (when it started
+first, as the session-wide server usually does); either way fifty at once fail with "database
+table is locked", which SQLite's shared cache reports at once, ignoring the busy timeout. A
+real site never meets this: its database is a file, each worker has a connection of its own.
+So on in-memory SQLite the live server is moved, for these tests, onto a copy of the test
+database in a file, opened with the site's own OPTIONS: WAL, the busy timeout and IMMEDIATE
+transactions, as in production, and the tests assert those are in force. On PostgreSQL, or a
+file test database, the live server already works as in production and is left alone.
+"""
+
+import http.client
+import importlib
+import sqlite3
+import threading
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from django.db import connection, connections
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.rules import DUPLICATE, TOO_FAST
+from news.models import Category
+from tests.factories import make_post
+from tests.test_comments import reply
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+_categories_migration = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
+
+VISITORS = 50
+SAME_REPLY_SENDERS = 20
+
+
+@pytest.fixture
+def categories(transactional_db):
+    """The categories every post needs: the flush after each live-server test empties them."""
+    for name, slug, description in _categories_migration.CATEGORIES:
+        Category.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description}
+        )
+
+
+@pytest.fixture
+def server_like_production(live_server, tmp_path, monkeypatch):
+    """Call once the test's rows exist: the live server then takes many visitors at once.
+
+    On in-memory SQLite its request threads get connections of their own to a file copy of
+    the test database (see the module's docstring).
+    """
+
+    def prepare() -> None:
+        # Django's test server queues only 10 connections not yet accepted (gunicorn, 2048):
+        # fifty at once would be reset by the kernel before the site ever saw them.
+        live_server.thread.httpd.socket.listen(VISITORS * 2)
+        if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+            return
+        path = tmp_path / "live-server.sqlite3"
+        connection.ensure_connection()
+        copy = sqlite3.connect(path)
+        connection.connection.backup(copy)
+        copy.close()
+        # Threads that have no connection yet make one from these settings; the test's own
+        # connection keeps the in-memory database, which pytest-django flushes afterwards.
+        on_file = {**connections.settings["default"], "NAME": str(path)}
+        monkeypatch.setattr(connections, "settings", {**connections.settings, "default": on_file})
+        # The server's request threads read this same dict: without "default" in it they do not
+        # borrow the test's connection.
+        monkeypatch.delitem(live_server.thread.connections_override, "default", raising=False)
+
+    return prepare
+
+
+def on_server_side(query):
+    """Run `query` in a thread of its own, so it reads the database the server wrote to."""
+    result = {}
+
+    def run() -> None:
+        try:
+            result["value"] = query()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return result["value"]
+
+
+def database_mode() -> str:
+    """What the server writes to, as a thread of its own sees it."""
+
+    def ask() -> str:
+        server = connections["default"]
+        if server.vendor != "sqlite":
+            return f"{server.vendor} {server.settings_dict['NAME']}"
+        with server.cursor() as cursor:
+            journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            timeout_ms = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        where = "memory" if server.is_in_memory_db() else "file"
+        return (
+            f"sqlite {where} ({journal}, busy timeout {timeout_ms / 1000:g} s, "
+            f"{server.transaction_mode} transactions) {server.settings_dict['NAME']}"
+        )
+
+    return on_server_side(ask)
+
+
+def assert_production_like(mode: str) -> None:
+    if connection.vendor == "sqlite":
+        timeout = connection.settings_dict["OPTIONS"]["timeout"]
+        expected = f"sqlite file (wal, busy timeout {timeout:g} s, IMMEDIATE transactions)"
+        assert mode.startswith(expected), mode
+
+
+def send_together(url: str, forms: list[dict]) -> list[tuple[int, str, str]]:
+    """POST each form from a thread of its own, all released at once; (status, Location, body)."""
+    address = urlsplit(url)
+    barrier = threading.Barrier(len(forms))
+    answers: list = [None] * len(forms)
+
+    def send(index: int, form: dict) -> None:
+        body = urlencode(form)
+        server = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+        try:
+            barrier.wait(timeout=30)
+            server.request(
+                "POST",
+                address.path,
+                body=body,
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    # What a browser sends with a form posted from the site's own page.
+                    "Sec-Fetch-Site": "same-origin",
+                    "User-Agent": f"load-test visitor {index}",
+                },
+            )
+            response = server.getresponse()
+            answers[index] = (
+                response.status,
+                response.getheader("Location", ""),
+                response.read().decode(errors="replace"),
+            )
+        except Exception as error:  # a lost answer is a failure, reported with the others
+            answers[index] = (None, "", repr(error))
+        finally:
+            server.close()
+
+    threads = [
+        threading.Thread(target=send, args=(index, form)) for index, form in enumerate(forms)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a request never finished"
+    return answers
+
+
+def describe(answers) -> str:
+    return "\n".join(
+        f"#{index}: {status} {location} {body[:300]!r}"
+        for index, (status, location, body) in enumerate(answers)
+    )
+
+
+def test_fifty_replies_at_once_are_all_saved(
+    live_server, categories, server_like_production, settings
+):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    settings.COMMENTS_HOURLY_LIMIT = 1000
+    settings.COMMENTS_MIN_SECONDS = 0
+    post = make_post()
+    server_like_production()
+    mode = database_mode()
+    assert_production_like(mode)
+    print(f"The live server wrote to {mode}")
+    texts = [
+        f"Reply {number} of {VISITORS}: thank you for this post." for number in range(VISITORS)
+    ]
+    forms = [
+        reply(name=f"Visitor {number}", email=f"visitor{number}@example.org", text=text)
+        for number, text in enumerate(texts)
+    ]
+
+    answers = send_together(live_server + reverse("comments:post", args=[post.pk]), forms)
+
+    assert [status for status, _, _ in answers] == [302] * VISITORS, (
+        f"on {mode}:\n{describe(answers)}"
+    )
+    saved = on_server_side(
+        lambda: list(Comment.objects.filter(post=post).values_list("pk", "text"))
+    )
+    assert len(saved) == VISITORS
+    assert sorted(text for _, text in saved) == sorted(texts)
+    # Each visitor was sent to their own reply.
+    locations = {location.rsplit("#", 1)[-1] for _, location, _ in answers}
+    assert locations == {f"comment-{pk}" for pk, _ in saved}
+
+
+def test_the_same_reply_sent_twenty_times_at_once_is_saved_and_never_fails(
+    live_server, categories, server_like_production
+):
+    # Flood control on its defaults: all twenty come from one address within a second.
+    post = make_post()
+    server_like_production()
+    mode = database_mode()
+    assert_production_like(mode)
+    form = reply(text="The very same words, sent again and again.")
+
+    answers = send_together(
+        live_server + reverse("comments:post", args=[post.pk]), [form] * SAME_REPLY_SENDERS
+    )
+
+    statuses = [status for status, _, _ in answers]
+    # More than one may be saved: the flood and duplicate checks read, then the reply is
+    # written, and nothing makes the two one step, so the first few can all pass the checks.
+    assert set(statuses) <= {200, 302}, f"on {mode}:\n{describe(answers)}"
+    saved = on_server_side(lambda: list(Comment.objects.filter(post=post).values_list("text")))
+    assert len(saved) == statuses.count(302) >= 1, f"on {mode}:\n{describe(answers)}"
+    assert set(saved) == {(form["text"],)}
+    # Those turned away were told why, on the post page with the form.
+    for status, _, body in answers:
+        if status == 200:
+            assert TOO_FAST in body or DUPLICATE in body, body[:2000]
