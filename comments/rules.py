@@ -5,10 +5,12 @@ Verdict: the status the reply is saved with and the reason, shown to moderators.
 """
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
@@ -48,6 +50,19 @@ class Submission:
     seconds_on_form: float | None
     honeypot: str = ""
     is_staff: bool = False
+
+
+def one_at_a_time_from(ip_address: str | None) -> None:
+    """Inside a transaction: make replies from one address wait for each other, so a
+    double-click or a burst cannot slip several copies past the flood and duplicate checks.
+
+    PostgreSQL takes a lock on the address until the transaction ends. SQLite needs nothing:
+    its IMMEDIATE transactions (see settings) already let only one writer in at a time.
+    """
+    if connection.vendor == "postgresql":
+        key = zlib.crc32((ip_address or "unknown").encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x636F6D, key - 2**31])
 
 
 def check_form_age(seconds_on_form: float | None) -> None:

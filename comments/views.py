@@ -1,3 +1,4 @@
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -6,7 +7,13 @@ from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.origin import cross_origin_protected
 from comments.pending import own_pending_ids, remember_author, remember_pending
-from comments.rules import ReplyRefused, Submission, accepts_replies, judge
+from comments.rules import (
+    ReplyRefused,
+    Submission,
+    accepts_replies,
+    judge,
+    one_at_a_time_from,
+)
 from comments.services import submit_comment
 from comments.threads import build_threads, page_of_threads
 from news.models import Post
@@ -25,26 +32,35 @@ def post_comment(request, post_id: int):
     own_ids = own_pending_ids(request)
     visible = Comment.objects.for_page(post, own_ids).values_list("pk", flat=True)
     form = CommentForm(request.POST, post=post, user=request.user, visible_ids=set(visible))
+    comment = None
     if form.is_valid():
         try:
-            verdict = judge(_submission(request, post, form), rules)
+            comment = _judge_and_save(request, post, form, rules)
         except ReplyRefused as refusal:
             form.add_error(None, str(refusal))
-    if not form.is_valid():
+    if comment is None:
         return _show_errors(request, post, form)
-    comment = submit_comment(
-        post=post,
-        text=form.cleaned_data["text"],
-        parent=form.cleaned_data["parent"],
-        user=request.user if form.is_staff_author else None,
-        status=verdict.status,
-        reason=verdict.reason,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
-        notify_on_approval=form.cleaned_data.get("notify", False),
-        **form.author_details(),
-    )
     return _after_posting(request, post, form, comment, own_ids)
+
+
+def _judge_and_save(request, post, form, rules) -> Comment:
+    """The checks and the save as one step, so replies sent together cannot all pass."""
+    ip_address = client_ip(request)
+    with transaction.atomic():
+        one_at_a_time_from(ip_address)
+        verdict = judge(_submission(request, post, form), rules)
+        return submit_comment(
+            post=post,
+            text=form.cleaned_data["text"],
+            parent=form.cleaned_data["parent"],
+            user=request.user if form.is_staff_author else None,
+            status=verdict.status,
+            reason=verdict.reason,
+            ip_address=ip_address,
+            user_agent=request.headers.get("User-Agent", ""),
+            notify_on_approval=form.cleaned_data.get("notify", False),
+            **form.author_details(),
+        )
 
 
 def _submission(request, post, form) -> Submission:

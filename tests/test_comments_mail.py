@@ -275,6 +275,9 @@ def test_a_reply_is_saved_when_the_mail_server_is_down_and_the_failure_logged(
     assert any("Gave up" in r.getMessage() for r in failures)
 
 
+# The worker closes its database connection when done, as a real worker does: so a test that
+# commits, rather than one rolled back at the end, which would need that connection open.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_queue_a_failed_email_is_tried_again_later(
     settings, reply, moderator, caplog
 ):

@@ -5,7 +5,6 @@ Chromium is missing. Playwright's own browser downloads are never used: the laun
 point Playwright at the system Chromium (or at $CHROMIUM_PATH).
 """
 
-import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,20 +12,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group
-from django.db.migrations.executor import MigrationExecutor
 from pypdf import PdfWriter
+
+from tests import migration_data
 
 CHROMIUM_PATH = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
 HERE = Path(__file__).resolve().parent
 
 STAFF_PASSWORD = "correct-horse-battery-staple-42"
 
-# The latest data migration that sets the staff groups up, and the function it runs.
-_GROUPS_MIGRATION = ("imroc_site", "0004_moderators_manage_discussion")
-_groups_migration = importlib.import_module("imroc_site.migrations._groups")
-# The data migration that makes the categories every post needs (News, Events).
-_categories_migration = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
 
 # Hosts a page may load anything from: the live server's own, and nothing else.
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
@@ -79,41 +73,15 @@ def base_url(live_server):
 
 @pytest.fixture
 def staff_groups(transactional_db):
-    """The groups "Editors" and "Moderators", with their permissions, as the migration makes them.
-
-    A live server needs `transactional_db`: the server thread must see committed rows. After
-    each such test pytest-django flushes every table, which wipes the groups the data migration
-    made (the flush's post_migrate signal brings back content types and permissions, not
-    groups). `serialized_rollback=True` would restore them, but it also stops that signal, so
-    tests running after ours would find no permissions at all. Instead we run the migration's
-    own function again, against the historical models it was written for, when the groups are
-    missing: the groups always match what the migration gives a real site.
-    """
-    if Group.objects.filter(name__in=_groups_migration.GROUPS).count() < len(
-        _groups_migration.GROUPS
-    ):
-        from django.db import connection
-
-        state = MigrationExecutor(connection).loader.project_state(_GROUPS_MIGRATION)
-        _groups_migration.sync_groups(state.apps, None)
-    return {group.name: group for group in Group.objects.filter(name__in=_groups_migration.GROUPS)}
+    """The groups "Editors" and "Moderators", with their permissions, as the migration makes
+    them (a live server's test runs after a flush: see tests/migration_data.py)."""
+    return migration_data.ensure_staff_groups()
 
 
 @pytest.fixture
 def site_categories(transactional_db):
-    """The categories News and Events, as the data migration makes them.
-
-    The flush after each live-server test empties the table, as it does the staff groups (see
-    above), and the admin's default category and every post need them: make them again from
-    the migration's own list when they are missing.
-    """
-    from news.models import Category
-
-    for name, slug, description in _categories_migration.CATEGORIES:
-        Category.objects.get_or_create(
-            slug=slug, defaults={"name": name, "description": description}
-        )
-    return {category.slug: category for category in Category.objects.all()}
+    """The categories News and Events, as the data migration makes them."""
+    return migration_data.ensure_categories()
 
 
 def _staff_user(django_user_model, username, group):
