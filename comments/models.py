@@ -87,6 +87,9 @@ class Comment(models.Model):
     notify_on_approval = models.BooleanField(
         "email the author when published", default=False, editable=False
     )
+    post_author_notified = models.BooleanField(
+        default=False, editable=False, help_text="The post's author has been told of it."
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True, editable=False)
