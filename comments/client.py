@@ -15,13 +15,18 @@ def client_ip(request) -> str | None:
     Only the last proxies' entries in X-Forwarded-For can be trusted: anything further left
     was written by the client, which could be a spammer dodging the flood limits.
     """
-    address = request.META.get("REMOTE_ADDR")
+    connected = _valid_ip(request.META.get("REMOTE_ADDR"))
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
         chain = [part for part in chain if part]
         if len(chain) >= proxies:
-            address = chain[-proxies]
+            # A damaged entry falls back to the connection's address: limits must not lapse.
+            return _valid_ip(chain[-proxies]) or connected
+    return connected
+
+
+def _valid_ip(address) -> str | None:
     try:
         return str(ipaddress.ip_address(address))
     except (TypeError, ValueError):

@@ -10,7 +10,8 @@ NOTIFY_LABEL = "Email me when my comment is published"
 class CommentForm(forms.ModelForm):
     """The public "Leave a Reply" form; staff who are signed in write as themselves."""
 
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Text, not a number field: a damaged value must not trap the visitor (see clean_parent).
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     issued = forms.CharField(required=False, widget=forms.HiddenInput)
     # The honeypot: hidden from people (and screen readers) by the page; robots fill it in.
     subject = forms.CharField(
@@ -55,12 +56,11 @@ class CommentForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, post=None, user=None, visible_ids=None, **kwargs):
+    def __init__(self, *args, post=None, user=None, **kwargs):
         self.post = post
         self.user = user if user is not None and user.is_authenticated else None
-        # The replies this visitor can see, so a reply cannot hang under a hidden one.
-        self.visible_ids = visible_ids
         super().__init__(*args, **kwargs)
+        self.fields["parent"].validators = []  # clean_parent judges every value itself
         if self.is_staff_author:
             for name in ("name", "email", "website", "remember", "notify"):
                 del self.fields[name]
@@ -86,11 +86,14 @@ class CommentForm(forms.ModelForm):
         return text
 
     def clean_parent(self):
-        parent_id = self.cleaned_data.get("parent")
-        if not parent_id:
+        value = (self.cleaned_data.get("parent") or "").strip()
+        if not value:
             return None
-        parent = Comment.objects.filter(pk=parent_id, post=self.post).first()
-        if parent is None or (self.visible_ids is not None and parent.pk not in self.visible_ids):
+        parent = None
+        if value.isascii() and value.isdigit() and len(value) < 19:
+            # Only published replies can be answered: the page offers no other.
+            parent = Comment.objects.filter(pk=int(value), post=self.post).approved().first()
+        if parent is None:
             return self._drop_parent(
                 "The comment you were answering is no longer shown. Send your reply again and "
                 "it will be posted under the post instead."

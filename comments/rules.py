@@ -87,13 +87,11 @@ def check_rate(ip_address: str | None) -> None:
 
 
 def check_duplicate(reply: Submission) -> None:
-    """The same words from the same person on the same post, unless a moderator binned them."""
-    same_author = Comment.objects.filter(email__iexact=reply.email) | Comment.objects.filter(
-        name=reply.name
-    )
-    earlier = same_author.filter(post=reply.post, text=reply.text).exclude(
-        status=Comment.Status.TRASH
-    )
+    """The same words from the same email address on the same post, unless a moderator binned
+    them. By address, not name: another person of the same name may say "Thank you!" too."""
+    earlier = Comment.objects.filter(
+        post=reply.post, email__iexact=reply.email, text=reply.text
+    ).exclude(status=Comment.Status.TRASH)
     if earlier.exists():
         raise ReplyRefused(DUPLICATE)
 

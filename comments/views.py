@@ -30,8 +30,7 @@ def post_comment(request, post_id: int):
     if not accepts_replies(post, rules):
         return render(request, "comments/closed.html", {"post": post}, status=403)
     own_ids = own_pending_ids(request)
-    visible = Comment.objects.for_page(post, own_ids).values_list("pk", flat=True)
-    form = CommentForm(request.POST, post=post, user=request.user, visible_ids=set(visible))
+    form = CommentForm(request.POST, post=post, user=request.user)
     comment = None
     if form.is_valid():
         try:

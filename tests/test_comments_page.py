@@ -121,6 +121,25 @@ def test_a_reply_to_a_hidden_comment_is_refused(client, kind):
     assert not Comment.objects.filter(text__contains="They help").exists()
 
 
+@pytest.mark.parametrize("value", ["abc", "1.5", "\x00", "9" * 40, "-3", "١٢"])
+def test_a_damaged_parent_value_is_dropped_so_a_resend_works(client, value):
+    post = make_post()
+    response = client.post(reply_url(post), reply(parent=value))
+    html = response.content.decode()
+    assert "no longer shown" in html
+    assert 'name="parent" value=""' in html or 'name="parent" id' in html
+    assert not Comment.objects.exists()
+
+
+def test_no_one_can_answer_their_own_reply_while_it_waits(client):
+    post = make_post()
+    client.post(reply_url(post), reply())
+    waiting = Comment.objects.get()
+    response = client.post(reply_url(post), reply(parent=waiting.pk, text="Adding to it"))
+    assert "no longer shown" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
 def test_answers_to_a_removed_reply_stay_in_their_thread(client):
     post = make_post()
     root = make_comment(post, text="Root words")

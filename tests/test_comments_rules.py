@@ -144,6 +144,19 @@ def test_the_same_words_twice_on_a_post_are_refused_as_a_duplicate(client, setti
     assert send(client, post, text="Something new").status_code == 302
 
 
+def test_someone_else_of_the_same_name_may_say_the_same(client):
+    post = make_post()
+    make_comment(
+        post,
+        name="Sam Carter",
+        email="another.sam@example.org",
+        text="Thank you for sharing these papers.\nThey help our team.",
+        status=Comment.Status.PENDING,
+    )
+    assert send(client, post).status_code == 302  # nothing said about the hidden reply
+    assert Comment.objects.count() == 2
+
+
 def test_words_a_moderator_binned_may_be_said_again(client, settings):
     settings.COMMENTS_FLOOD_SECONDS = 0
     post = make_post()
@@ -157,6 +170,15 @@ def test_the_address_is_read_through_trusted_proxies_only(client, settings):
     post = make_post()
     client.post(reply_url(post), reply(), headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.4"})
     assert saved().ip_address == "198.51.100.4"  # the one our own proxy saw
+
+
+def test_a_damaged_forwarded_address_falls_back_to_the_connection(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    post = make_post()
+    client.post(reply_url(post), reply(), headers={"X-Forwarded-For": "nope"})
+    assert saved().ip_address == "127.0.0.1"
+    response = client.post(reply_url(post), reply(), headers={"X-Forwarded-For": "nope"})
+    refused_with(response, TOO_FAST)  # the limits still apply
 
 
 def test_without_trusted_proxies_forwarded_addresses_are_ignored(client):
