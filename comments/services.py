@@ -56,14 +56,17 @@ def _notifications():
 def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     """Give comments a new status, recording who decided and when; returns how many changed."""
     changing = comments.exclude(status=status)
-    ids = list(changing.values_list("pk", flat=True))
+    before = dict(changing.values_list("pk", "status"))
+    ids = list(before)
     if not reason:
         label = Comment.Status(status).label
         reason = f"{label} by {by.get_username()}" if by else label
     count = Comment.objects.filter(pk__in=ids).update(
         status=status, moderated_at=timezone.now(), moderated_by=by, reason=reason
     )
-    mark_site_changed()  # a bulk update sends no save signal
+    # A bulk update sends no save signal; pages change only if a published reply is involved.
+    if ids and Comment.Status.APPROVED in {status, *before.values()}:
+        mark_site_changed()
     if status == Comment.Status.APPROVED and ids:
         transaction.on_commit(lambda: _notifications().replies_published(ids, moderated=True))
     return count

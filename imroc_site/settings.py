@@ -1,6 +1,8 @@
 """Settings for the site, every value read from the environment (see .env.example)."""
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import environ
@@ -104,7 +106,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Tests get a file too, not Django's shared in-memory database: a live server's threads
     # then each have their own connection, under WAL and the busy timeout, as in production.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One per test run (by process), so two runs at once never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"imroc-test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
