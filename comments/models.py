@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -125,7 +126,8 @@ class Comment(models.Model):
         return f"{self.name} on {self.post}"
 
     def get_absolute_url(self):
-        return f"{self.post.get_absolute_url()}#comment-{self.pk}"
+        # Through a redirect: which page of a long discussion holds it changes over time.
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
     def is_pending(self) -> bool:

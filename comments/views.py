@@ -1,6 +1,6 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from comments.client import client_ip, form_issued_token, seconds_since_issued
 from comments.forms import CommentForm
@@ -85,13 +85,26 @@ def _show_errors(request, post, form):
     return response
 
 
-def _after_posting(request, post, form, comment, own_ids):
-    """Show the reply where it now sits; remember it (and, if asked, its author) in this browser."""
-    own_ids = [*own_ids, comment.pk]
+@require_safe
+def comment_permalink(request, pk: int):
+    """A reply's lasting address: to the page of its discussion where it now sits."""
+    own_ids = own_pending_ids(request)
+    visible = Comment.objects.visible_to(own_ids).filter(post__in=Post.objects.published())
+    comment = get_object_or_404(visible.select_related("post"), pk=pk)
+    return redirect(_place_on_page(comment, own_ids))
+
+
+def _place_on_page(comment, own_ids) -> str:
+    post = comment.post
     threads = build_threads(Comment.objects.for_page(post, own_ids))
     page = page_of_threads(threads, None, showing=comment.pk)
     page_query = f"?cpage={page.number}" if page.number > 1 else ""
-    response = redirect(f"{post.get_absolute_url()}{page_query}#comment-{comment.pk}")
+    return f"{post.get_absolute_url()}{page_query}#comment-{comment.pk}"
+
+
+def _after_posting(request, post, form, comment, own_ids):
+    """Show the reply where it now sits; remember it (and, if asked, its author) in this browser."""
+    response = redirect(_place_on_page(comment, [*own_ids, comment.pk]))
     if not comment.is_approved:
         remember_pending(request, response, comment.pk)
     if not form.is_staff_author:

@@ -186,6 +186,39 @@ def test_after_posting_the_author_lands_on_the_page_with_their_reply(client, set
     assert "They help our team." in page(client, post.get_absolute_url(), cpage=3)
 
 
+def test_a_replys_lasting_address_opens_the_page_it_is_on(client, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    post = make_post()
+    threads = [make_comment(post, text=f"Thread {n}") for n in range(5)]
+    late_answer = answer(threads[4], text="Late answer")
+
+    response = client.get(late_answer.get_absolute_url())
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{late_answer.pk}"
+    first = client.get(threads[0].get_absolute_url())["Location"]
+    assert first == f"{post.get_absolute_url()}#comment-{threads[0].pk}"
+
+
+@pytest.mark.parametrize("hidden", ["pending", "spam", "trash", "on a draft"])
+def test_a_hidden_replys_address_is_not_found(client, hidden):
+    from news.models import Post
+
+    if hidden == "on a draft":
+        comment = make_comment(make_post(status=Post.Status.DRAFT))
+    else:
+        comment = make_comment(make_post(), status=hidden)
+    assert client.get(comment.get_absolute_url()).status_code == 404
+
+
+def test_the_author_can_follow_their_waiting_replys_address(client):
+    post = make_post()
+    client.post(reply_url(post), reply())
+    waiting = Comment.objects.get()
+    assert client.get(waiting.get_absolute_url())["Location"].endswith(f"#comment-{waiting.pk}")
+    assert client.__class__().get(waiting.get_absolute_url()).status_code == 404
+
+
 def test_a_reply_link_on_a_later_page_opens_that_page(client, settings):
     settings.COMMENTS_PER_PAGE = 1
     post = make_post()
