@@ -33,15 +33,16 @@ def _valid_ip(address) -> str | None:
         return None
 
 
-def form_issued_token(request) -> str:
+def form_issued_token(request, *, exact: bool = False) -> str:
     """A signed note of when the form was shown, checked when it comes back.
 
     Visitors without cookies share one cacheable copy of each page, so for them the time is
     rounded down to the shared cache's lifetime: the same bytes for everyone, and a gap that
-    only ever looks longer than it was, so a person is never taken for a robot.
+    only ever looks longer than it was, so a person is never taken for a robot. The page's
+    script asks for the exact time (`exact`) when someone starts writing.
     """
     now = int(time.time())
-    if not request.COOKIES:
+    if not exact and not request.COOKIES:
         step = max(settings.PUBLIC_CACHE_SECONDS, 1)
         now -= now % step
     # A plain Signer: TimestampSigner would add the exact second again.

@@ -1,12 +1,13 @@
 from django.urls import path
 
 from comments.email_links import moderate_from_email
-from comments.views import comment_permalink, post_comment
+from comments.views import comment_permalink, form_time, post_comment
 
 app_name = "comments"
 
 urlpatterns = [
     path("post/<int:post_id>/", post_comment, name="post"),
     path("<int:pk>/", comment_permalink, name="permalink"),
+    path("form-time/", form_time, name="form_time"),
     path("moderate/<str:token>/", moderate_from_email, name="moderate_from_email"),
 ]

@@ -1,5 +1,7 @@
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from comments.client import client_ip, form_issued_token, seconds_since_issued
@@ -83,6 +85,13 @@ def _show_errors(request, post, form):
     response = render(request, "news/post_detail.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+@never_cache
+def form_time(request):
+    """The exact time, signed, for the form someone has started writing in (see reply.js)."""
+    return JsonResponse({"issued": form_issued_token(request, exact=True)})
 
 
 @require_safe

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
@@ -68,6 +69,17 @@ def test_a_form_sent_back_faster_than_a_person_could_is_held_with_the_reason(cli
     comment = saved()
     assert comment.status == Comment.Status.PENDING
     assert "after the form was shown" in comment.reason and "3 s" in comment.reason
+
+
+def test_the_exact_form_time_is_never_cached(client, settings):
+    import time
+
+    from django.core import signing
+
+    response = client.get(reverse("comments:form_time"))
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    issued = signing.Signer(salt="comments.form-time").unsign_object(response.json()["issued"])
+    assert abs(issued - time.time()) < 2  # not rounded to the cache's minute
 
 
 def test_a_form_older_than_a_day_is_refused_and_keeps_the_text(client):

@@ -221,3 +221,25 @@ def test_reply_form_with_errors_and_threaded_replies_are_accessible(
     page.get_by_role("link", name="Reply to Bea Answer").click()  # the form, moved and showing
     expect(page.locator("#replying-to")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_writing_a_reply_swaps_in_the_exact_form_time(
+    live_server, new_context, site_categories, settings
+):
+    """The cached page's form time is rounded down; the script fetches the exact one, so a
+    robot driving a browser is measured from when it started writing."""
+    settings.COMMENTS_MIN_SECONDS = 30
+    post = make_post()
+    page = fresh_page(new_context)
+    page.goto(live_server.url + post.get_absolute_url())
+    issued = page.locator("input[name=issued]")
+
+    with page.expect_response(re.compile(r"/comments/form-time/$")) as fetched:
+        page.get_by_role("textbox", name="Name", exact=True).focus()
+    assert fetched.value.ok
+    expect(issued).to_have_value(fetched.value.json()["issued"])
+    fill_reply(page, "Quick Robot", "robot@example.org", "Instant words.")
+    reply = send(page, post)
+
+    assert reply.status == Comment.Status.PENDING
+    assert "after the form was shown" in reply.reason  # measured from focus, not the cache

@@ -27,6 +27,19 @@
     notice.hidden = true;
   }
 
+  // The page may come from a shared cache, its form's time rounded down a minute: once
+  // someone starts writing, swap in the exact time, so the "too fast" rule measures them.
+  form.addEventListener(
+    "focusin",
+    function () {
+      fetch(form.dataset.timeUrl, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data) form.querySelector("input[name=issued]").value = data.issued; })
+        .catch(function () { /* keep the rounded time: the rule stays lenient, never wrong */ });
+    },
+    { once: true }
+  );
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".comment-reply-link");
     if (link) {
