@@ -30,7 +30,9 @@ def post_comment(request, post_id: int):
     post = get_object_or_404(posts, pk=post_id)
     rules = DiscussionSettings.current()
     if not accepts_replies(post, rules):
-        return render(request, "comments/closed.html", {"post": post}, status=403)
+        # Loses nothing: what they wrote comes back for them to keep.
+        context = {"post": post, "text": request.POST.get("text", "")}
+        return render(request, "comments/closed.html", context, status=403)
     own_ids = own_pending_ids(request)
     form = CommentForm(request.POST, post=post, user=request.user)
     comment = None

@@ -297,6 +297,7 @@ def test_a_post_with_replies_closed_says_so_and_refuses_replies(client):
         and not Comment.objects.exclude(text="Said before closing").exists()
     )
     assert "Replies are closed" in response.content.decode()
+    assert "They help our team.</textarea>" in response.content.decode()  # nothing lost
 
 
 def test_replies_close_by_themselves_after_the_set_number_of_days(client):
