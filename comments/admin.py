@@ -1,6 +1,7 @@
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -271,7 +272,7 @@ class CommentAdmin(admin.ModelAdmin):
             moderate(Comment.objects.filter(pk=comment.pk), status=Comment.Status.APPROVED, by=user)
             submit_comment(
                 post=comment.post,
-                parent=comment,
+                parent=self._parent_for_reply_to(comment),
                 user=user,
                 name=user.get_full_name() or user.get_username(),
                 email=user.email,
@@ -279,6 +280,18 @@ class CommentAdmin(admin.ModelAdmin):
                 status=Comment.Status.APPROVED,
                 reason=STAFF_REASON,
             )
+
+    @staticmethod
+    def _parent_for_reply_to(comment):
+        """The comment itself, or, where the thread can go no deeper, the deepest ancestor that
+        can take a reply: the answer still shows in the same conversation."""
+        depth_limit = settings.COMMENTS_THREAD_DEPTH
+        if comment.depth + 1 < depth_limit:
+            return comment
+        if depth_limit < 2:
+            return None  # no replies to replies at all: under the post
+        # Gone if erased: then the answer goes under the post rather than nowhere.
+        return Comment.objects.filter(pk=comment.ancestor_ids[depth_limit - 2]).first()
 
     def personal_data_view(self, request):
         if not self.has_view_permission(request):

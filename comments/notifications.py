@@ -140,6 +140,13 @@ def _tell_post_author(comment: Comment) -> None:
         return
     if comment.user_id == author.pk or comment.email.casefold() == author.email.casefold():
         return  # their own reply
+    # Claimed like the reply author's email: a reply unapproved and approved again, or two
+    # approvals at once, tell the post's author once.
+    claimed = Comment.objects.filter(pk=comment.pk, post_author_notified=False).update(
+        post_author_notified=True
+    )
+    if not claimed:
+        return
     context = {
         **_common_context(),
         "comment": comment,

@@ -1,13 +1,20 @@
 """A person's replies, found by their email address, to hand over or erase (UK GDPR rights of
 access and erasure), for the admin and the `comment_personal_data` command."""
 
+import json
+from functools import reduce
+from operator import or_
+
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from comments.email_links import absolute_url
 from comments.models import Comment
 from news.freshness import mark_site_changed
 
@@ -48,10 +55,12 @@ def erase_personal_data(email: str) -> int:
     """Delete this person's replies; returns how many.
 
     Other people's answers to them stay (their parent becomes empty). The admin's history of
-    the deleted replies goes too: each entry names the reply's author.
+    the deleted replies goes too: each entry names the reply's author. So do the emails about
+    them in the task queue, sent or not: each holds their name, text and IP address.
     """
     with transaction.atomic():
         comments = comments_by(email)
+        _queued_emails_about(email, list(comments)).delete()
         ids = [str(pk) for pk in comments.values_list("pk", flat=True)]
         _, deleted = comments.delete()
         LogEntry.objects.filter(
@@ -59,3 +68,18 @@ def erase_personal_data(email: str) -> int:
         ).delete()
     mark_site_changed()
     return deleted.get(Comment._meta.label, 0)
+
+
+def _queued_emails_about(email: str, comments: list[Comment]) -> QuerySet:
+    """Task rows (the database queue) whose email names this address or links to one of these
+    replies: a post's author is told of a reply by its link, not its author's address."""
+    email = email.strip()
+    if not email:
+        return DBTaskResult.objects.none()
+    # Matched in the arguments as stored: JSON text, where a quote in an address is escaped.
+    needles = {email, json.dumps(email)[1:-1]}
+    needles.update(absolute_url(comment.get_absolute_url()) for comment in comments)
+    stored = Cast("args_kwargs", TextField())
+    return DBTaskResult.objects.alias(stored=stored).filter(
+        reduce(or_, (Q(stored__icontains=needle) for needle in needles))
+    )

@@ -278,6 +278,32 @@ def test_approve_and_reply_publishes_both(client, moderator):
     assert "Is it free?" in public and "Yes, every course is free." in public
 
 
+def test_approve_and_reply_at_the_deepest_level_answers_in_the_same_thread(
+    client, moderator, settings
+):
+    settings.COMMENTS_THREAD_DEPTH = 2
+    post = make_post()
+    question = make_comment(post, text="Where are the courses?")
+    follow_up = make_comment(
+        post,
+        parent=question,
+        ancestry=str(question.pk),
+        status="pending",
+        text="And are they online?",
+    )
+
+    client.post(reply_url(follow_up), {"text": "Yes, every course is online too."})
+
+    follow_up.refresh_from_db()
+    assert follow_up.status == "approved"
+    reply = Comment.objects.get(text="Yes, every course is online too.")
+    assert (reply.parent, reply.depth) == (question, 1)  # no deeper than the site allows
+    client.logout()
+    html = client.get(post.get_absolute_url()).content.decode()
+    thread = html[html.index("Where are the courses?") :]
+    assert "And are they online?" in thread and "Yes, every course is online too." in thread
+
+
 def test_approve_and_reply_without_words_changes_nothing(client, moderator):
     comment = make_comment(make_post(), status="pending")
 

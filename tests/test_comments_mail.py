@@ -197,7 +197,8 @@ def test_approval_emails_the_author_who_asked_once_only(
 
     assert [m.to for m in mail.outbox] == [["asked@example.org"]]
     assert mail.outbox[0].subject == "[ImROC] Your comment on “Peer support” is published"
-    assert f"{SITE_URL}{post.get_absolute_url()}#comment-{asked.pk}" in mail.outbox[0].body
+    # The reply's own link, which finds its page however long the discussion grows.
+    assert f"{SITE_URL}{asked.get_absolute_url()}" in mail.outbox[0].body
 
     # Unapproved and approved again: never a second email.
     approve(asked, moderator, django_capture_on_commit_callbacks, Comment.Status.PENDING)
@@ -233,11 +234,26 @@ def test_post_author_hears_of_published_replies_when_the_setting_is_on(
     assert len(to_writer) == 1  # not for the reply the author wrote themselves
     assert to_writer[0].subject == "[ImROC] New reply to “Our annual report”"
     assert "Great report." in to_writer[0].body
+    assert f"Read it on the site: {SITE_URL}{comment.get_absolute_url()}\n" in to_writer[0].body
 
     DiscussionSettings.objects.filter(pk=1).update(notify_post_author=False)
     mail.outbox.clear()
     reply(post, status=Comment.Status.APPROVED)
     assert mail.outbox == []
+
+
+def test_post_author_hears_of_a_reply_once_however_often_it_is_approved(
+    django_user_model, reply, moderator, django_capture_on_commit_callbacks
+):
+    writer = with_email(make_staff(django_user_model, "Editors", "writer"))
+    DiscussionSettings.objects.filter(pk=1).update(notify_post_author=True)
+    comment = reply(make_post(author=writer))
+
+    approve(comment, moderator, django_capture_on_commit_callbacks)
+    approve(comment, moderator, django_capture_on_commit_callbacks, Comment.Status.PENDING)
+    approve(comment, moderator, django_capture_on_commit_callbacks)
+
+    assert len([m for m in mail.outbox if m.to == [writer.email]]) == 1
 
 
 # --- Safety ---------------------------------------------------------------------------------

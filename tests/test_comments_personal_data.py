@@ -10,9 +10,11 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.personal_data import erase_personal_data, export_personal_data
+from comments.services import moderate, submit_comment
 from news.models import ContentStamp
 from tests.factories import make_comment, make_post, make_staff
 
@@ -86,6 +88,37 @@ def test_erase_also_removes_the_admin_history_that_names_them(thread, django_use
     content_type = ContentType.objects.get_for_model(Comment)
     logged = LogEntry.objects.filter(content_type=content_type)
     assert list(logged.values_list("object_id", flat=True)) == [str(stranger.pk)]
+
+
+def test_erase_also_removes_the_emails_about_them_from_the_task_queue(
+    settings, django_user_model, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    DiscussionSettings.objects.filter(pk=1).update(notify_post_author=True)
+    moderator = make_staff(django_user_model, "Moderators")
+    moderator.email = "mo@example.org"
+    moderator.save()
+    writer = django_user_model.objects.create_user("writer", email="writer@example.org")
+    post = make_post(author=writer)
+
+    def reply(name, email, ip_address):
+        with django_capture_on_commit_callbacks(execute=True):
+            comment = submit_comment(
+                post=post, name=name, email=email, text=f"{name}'s story", ip_address=ip_address
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            moderate(Comment.objects.filter(pk=comment.pk), status="approved", by=moderator)
+
+    reply("Sam", "Sam@Example.org", "203.0.113.5")  # asks a moderator, then tells the writer
+    reply("Kit", "kit@example.org", "198.51.100.7")
+    assert DBTaskResult.objects.count() == 4
+
+    erase_personal_data("sam@example.org")
+
+    left = [row.args_kwargs["kwargs"]["body"] for row in DBTaskResult.objects.all()]
+    assert len(left) == 2
+    assert all("Kit's story" in body for body in left)
+    assert not any("Sam" in body or "203.0.113.5" in body for body in left)
 
 
 def test_a_blank_address_finds_and_erases_nothing(thread):

@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
+from comments.tasks import send_email
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +118,38 @@ def test_the_periods_come_from_the_settings(settings, replies):
     assert not Comment.objects.filter(pk=spam.pk).exists()
     week_old.refresh_from_db()
     assert week_old.ip_address is None
+
+
+@pytest.fixture
+def queued_emails(settings):
+    """Emails in the database task queue, finished or waiting, as the worker leaves them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def email(status, finished=None):
+        body = "From: Sam <sam@example.org>\nIP address: 203.0.113.9"
+        result = send_email.enqueue(subject="Please moderate", body=body, to=["mo@example.org"])
+        finished_at = days_ago(finished) if finished is not None else None
+        DBTaskResult.objects.filter(pk=result.id).update(status=status, finished_at=finished_at)
+        return result.id
+
+    return email
+
+
+def test_purge_deletes_emails_the_queue_finished_with_long_ago(queued_emails):
+    sent_long_ago = queued_emails(TaskResultStatus.SUCCESSFUL, finished=61)
+    given_up_long_ago = queued_emails(TaskResultStatus.FAILED, finished=70)
+    sent_lately = queued_emails(TaskResultStatus.SUCCESSFUL, finished=59)
+    waiting = queued_emails(TaskResultStatus.READY)
+
+    dry = purge("--dry-run")
+
+    assert "Would delete 2 emails from the task queue" in dry
+    assert DBTaskResult.objects.count() == 4
+
+    output = purge()
+
+    assert "Deleted 2 emails from the task queue (they hold IP addresses)" in output
+    assert "more than 60 days ago" in output
+    left = {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)}
+    assert left == {sent_lately, waiting}
+    assert not {sent_long_ago, given_up_long_ago} & left
