@@ -50,7 +50,7 @@ class ReplyForm(forms.Form):
         label="Your reply",
         widget=forms.Textarea(attrs={"rows": 8, "cols": 60}),
         max_length=Comment._meta.get_field("text").max_length,
-        help_text="Published at once under your name, as a reply to the comment above.",
+        help_text="Published at once under your name, in the thread of the comment above.",
     )
 
 
