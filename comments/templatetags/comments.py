@@ -1,3 +1,4 @@
+import functools
 import hashlib
 import re
 
@@ -66,13 +67,20 @@ def _replying_to(form, comments):
     return next((comment for comment in comments if comment.pk == parent_id), None)
 
 
-@register.filter(needs_autoescape=True)
-def comment_html(text, autoescape=True):
+@register.filter
+def comment_html(text):
     """Plain text as HTML: escaped, web addresses made links, line breaks kept."""
-    linked = urlize(text, nofollow=False, autoescape=autoescape)
+    return mark_safe(_text_as_html(str(text)))  # noqa: S308 (escaped by urlize, see below)
+
+
+# urlize is most of the cost of a long discussion's page, and a reply's text rarely changes:
+# remember the latest results (a pure function of the text; at most a few MB).
+@functools.lru_cache(maxsize=2048)
+def _text_as_html(text: str) -> str:
+    linked = urlize(text, nofollow=False, autoescape=True)
     # urlize escaped everything the visitor wrote, so every <a here is one of its own links.
     linked = linked.replace("<a href=", '<a rel="nofollow ugc noopener" href=')
-    return mark_safe(linebreaks(linked))  # noqa: S308 (escaped by urlize above)
+    return linebreaks(linked)
 
 
 @register.filter
