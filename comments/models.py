@@ -1,8 +1,14 @@
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+
+
+def conversation():
+    """The reply that began a reply's conversation: its thread_key, or itself."""
+    return Coalesce("thread_key", "pk", output_field=models.BigIntegerField())
 
 
 class CommentQuerySet(models.QuerySet):
@@ -42,8 +48,18 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.visible_to(own_pending_ids)
             .filter(post=post)
+            .annotate(conversation=conversation())
             .select_related("user")
             .order_by("submitted_at", "pk")
+        )
+
+    def conversations(self):
+        """The conversations these replies belong to, in the order they began."""
+        return (
+            self.annotate(conversation=conversation())
+            .order_by("conversation")
+            .values_list("conversation", flat=True)
+            .distinct()
         )
 
 
@@ -66,6 +82,9 @@ class Comment(models.Model):
     # Ids of every ancestor, outermost first ("12/40"): where to show a reply whose parent
     # is hidden or gone, and how deep it sits, without walking up the thread query by query.
     ancestry = models.CharField(max_length=255, blank=True, default="", editable=False)
+    # The reply that began this conversation (empty on that reply itself): long discussions
+    # are paged by conversation, and a page loads only its own conversations' replies.
+    thread_key = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField(help_text="Never shown publicly.")
     website = models.URLField(
@@ -114,6 +133,7 @@ class Comment(models.Model):
             models.Index(fields=["status", "-submitted_at"], name="comment_queue_idx"),
             models.Index(fields=["ip_address", "submitted_at"], name="comment_flood_idx"),
             models.Index(fields=["email", "status"], name="comment_author_idx"),
+            models.Index(fields=["post", "thread_key"], name="comment_conversation_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -152,6 +172,10 @@ class Comment(models.Model):
 
     def ancestry_for_child(self) -> str:
         return "/".join(map(str, [*self.ancestor_ids, self.pk]))
+
+    @property
+    def conversation_key(self) -> int:
+        return self.thread_key or self.pk
 
 
 class DiscussionSettings(models.Model):

@@ -28,6 +28,7 @@ def submit_comment(
         post=post,
         parent=parent,
         ancestry=parent.ancestry_for_child() if parent else "",
+        thread_key=parent.conversation_key if parent else None,
         name=name,
         email=email,
         website=website,

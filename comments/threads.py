@@ -3,7 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from comments.models import Comment, conversation
 
 
 @dataclass
@@ -15,11 +18,6 @@ class Thread:
     @property
     def can_be_answered(self) -> bool:
         return self.comment.status == "approved" and self.level + 1 < settings.COMMENTS_THREAD_DEPTH
-
-    def ids(self):
-        yield self.comment.pk
-        for reply in self.replies:
-            yield from reply.ids()
 
 
 def build_threads(comments) -> list[Thread]:
@@ -35,11 +33,42 @@ def build_threads(comments) -> list[Thread]:
     return roots
 
 
-def page_of_threads(threads: list[Thread], number, showing: int | None = None):
-    """The page of conversations asked for, or the one holding reply `showing`."""
-    paginator = Paginator(threads, settings.COMMENTS_PER_PAGE, allow_empty_first_page=True)
+@dataclass
+class DiscussionPage:
+    """One page of a discussion: its conversations, threaded, and the paginator's page."""
+
+    threads: list[Thread]
+    page: Page
+
+    def comments(self):
+        for thread in self.threads:
+            yield from _walk(thread)
+
+
+def _walk(thread: Thread):
+    yield thread.comment
+    for reply in thread.replies:
+        yield from _walk(reply)
+
+
+def discussion_page(post, own_ids=(), number=None, showing: int | None = None):
+    """The page of conversations asked for, or the one holding reply `showing`, loading only
+    that page's replies: three queries whatever the length of the discussion."""
+    visible = Comment.objects.visible_to(own_ids).filter(post=post)
+    conversations = visible.conversations()
+    paginator = Paginator(conversations, settings.COMMENTS_PER_PAGE, allow_empty_first_page=True)
     if showing is not None:
-        for index, thread in enumerate(threads):
-            if showing in thread.ids():
-                return paginator.page(index // paginator.per_page + 1)
-    return paginator.get_page(number)
+        key = (
+            visible.filter(pk=showing)
+            .annotate(conversation=conversation())
+            .values_list("conversation", flat=True)
+            .first()
+        )
+        if key is not None:
+            number = conversations.filter(conversation__lt=key).count() // paginator.per_page + 1
+    page = paginator.get_page(number)
+    keys = list(page.object_list)
+    replies = Comment.objects.for_page(post, own_ids).filter(
+        Q(pk__in=keys) | Q(thread_key__in=keys)
+    )
+    return DiscussionPage(build_threads(replies), page)

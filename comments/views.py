@@ -17,7 +17,7 @@ from comments.rules import (
     one_at_a_time_from,
 )
 from comments.services import submit_comment
-from comments.threads import build_threads, page_of_threads
+from comments.threads import discussion_page
 from news.models import Post
 from news.views import post_page_context
 
@@ -107,8 +107,7 @@ def comment_permalink(request, pk: int):
 
 def _place_on_page(comment, own_ids) -> str:
     post = comment.post
-    threads = build_threads(Comment.objects.for_page(post, own_ids))
-    page = page_of_threads(threads, None, showing=comment.pk)
+    page = discussion_page(post, own_ids, showing=comment.pk).page
     page_query = f"?cpage={page.number}" if page.number > 1 else ""
     return f"{post.get_absolute_url()}{page_query}#comment-{comment.pk}"
 

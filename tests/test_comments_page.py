@@ -153,6 +153,20 @@ def test_answers_to_a_removed_reply_stay_in_their_thread(client):
     assert "Deep words" in children_of(html, root)
 
 
+def test_answers_to_a_removed_first_reply_still_show(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    post = make_post()
+    root = make_comment(post, text="Root words")
+    answer(root, text="Answer words")
+    make_comment(post, text="Later conversation")
+    Comment.objects.filter(pk=root.pk).update(status=Comment.Status.SPAM)
+
+    html = page(client, post.get_absolute_url())
+
+    assert "Root words" not in html and "Answer words" in html
+    assert "Later conversation" in page(client, post.get_absolute_url(), cpage=2)
+
+
 # --- Pages of a long discussion -------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.pending import own_pending_ids, remembered_author
 from comments.rules import accepts_replies
-from comments.threads import build_threads, page_of_threads
+from comments.threads import discussion_page
 
 register = template.Library()
 
@@ -31,19 +31,24 @@ def comment_section(context, post):
     """Replies under a post, in threads and pages, and the "Leave a Reply" form."""
     request = context["request"]
     rules = DiscussionSettings.current()
-    comments = list(Comment.objects.for_page(post, own_pending_ids(request)))
-    threads = build_threads(comments)
-    replying_to = _as_int(request.GET.get("replytocom"))
-    page = page_of_threads(threads, request.GET.get("cpage"), showing=replying_to)
-    form = context.get("comment_form") or _blank_form(request, post, threads, replying_to)
+    bound_form = context.get("comment_form")
+    # After an error, show the page holding the reply being answered; else the one asked for.
+    replying_to = _as_int(
+        bound_form["parent"].value() if bound_form else request.GET.get("replytocom")
+    )
+    discussion = discussion_page(
+        post, own_pending_ids(request), request.GET.get("cpage"), showing=replying_to
+    )
+    form = bound_form or _blank_form(request, post, discussion.threads, replying_to)
     return {
         "request": request,
         "post": post,
-        "page": page,
-        "approved_count": sum(1 for comment in comments if comment.status == "approved"),
+        "threads": discussion.threads,
+        "page": discussion.page,
+        "approved_count": reply_count(post),
         "is_open": accepts_replies(post, rules),
         "form": form,
-        "replying_to": _replying_to(form, comments),
+        "replying_to": _replying_to(form, discussion.comments()),
     }
 
 
@@ -104,7 +109,10 @@ def reply_counts(posts) -> dict[int, int]:
 
 @register.simple_tag
 def reply_count(post) -> int:
-    return Comment.objects.approved().filter(post=post).count()
+    # Asked twice per post page (its header and the discussion's heading): counted once.
+    if not hasattr(post, "_approved_reply_count"):
+        post._approved_reply_count = Comment.objects.approved().filter(post=post).count()
+    return post._approved_reply_count
 
 
 @register.filter

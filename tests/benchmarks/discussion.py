@@ -171,6 +171,7 @@ def seed(reply_count: int):
             post=post,
             parent=parent,
             ancestry=parent.ancestry_for_child() if parent else "",
+            thread_key=parent.conversation_key if parent else None,
             name="Threaded visitor",
             email="t@example.org",
             text="Some thoughts.\nOn two lines, with https://example.org/a-link",
