@@ -2,6 +2,7 @@
 access and erasure), for the admin and the `comment_personal_data` command."""
 
 import json
+import re
 from functools import reduce
 from operator import or_
 
@@ -76,10 +77,15 @@ def _queued_emails_about(email: str, comments: list[Comment]) -> QuerySet:
     email = email.strip()
     if not email:
         return DBTaskResult.objects.none()
-    # Matched in the arguments as stored: JSON text, where a quote in an address is escaped.
-    needles = {email, json.dumps(email)[1:-1]}
-    needles.update(absolute_url(comment.get_absolute_url()) for comment in comments)
+    # Matched in the arguments as stored: JSON text, where a quote in an address is escaped;
+    # as a whole address, so erasing jo@example.org leaves maryjo@example.org's mail alone.
+    whole_addresses = [
+        rf"(^|[^a-z0-9._%+-]){re.escape(form)}($|[^a-z0-9.-])"
+        for form in {email, json.dumps(email)[1:-1]}
+    ]
+    matches = [Q(stored__iregex=pattern) for pattern in whole_addresses]
+    matches += [
+        Q(stored__icontains=absolute_url(comment.get_absolute_url())) for comment in comments
+    ]
     stored = Cast("args_kwargs", TextField())
-    return DBTaskResult.objects.alias(stored=stored).filter(
-        reduce(or_, (Q(stored__icontains=needle) for needle in needles))
-    )
+    return DBTaskResult.objects.alias(stored=stored).filter(reduce(or_, matches))

@@ -17,7 +17,7 @@ from comments.models import Comment, DiscussionSettings
 
 TOO_FAST = "You are posting comments too quickly. Slow down."
 TOO_MANY = "You have sent a lot of replies in the last hour. Please try again later."
-DUPLICATE = "Duplicate comment detected; it looks as though you’ve already said that!"
+DUPLICATE = "Duplicate comment detected; it looks as though you've already said that!"
 FORM_EXPIRED = (
     "This form was opened too long ago to be sent. Your reply is still below: "
     "please check it and send it again."
@@ -26,7 +26,7 @@ FORM_DAMAGED = (
     "We could not tell when this form was opened. Your reply is still below: please send it again."
 )
 
-_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+_LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 
 
 class ReplyRefused(Exception):

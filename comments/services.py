@@ -56,15 +56,18 @@ def _notifications():
 
 def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     """Give comments a new status, recording who decided and when; returns how many changed."""
-    changing = comments.exclude(status=status)
-    before = dict(changing.values_list("pk", "status"))
-    ids = list(before)
     if not reason:
         label = Comment.Status(status).label
         reason = f"{label} by {by.get_username()}" if by else label
-    count = Comment.objects.filter(pk__in=ids).update(
-        status=status, moderated_at=timezone.now(), moderated_by=by, reason=reason
-    )
+    changing = comments.exclude(status=status)
+    with transaction.atomic():
+        # Locked until decided, and decided under the caller's own conditions (an email link's
+        # "not moderated since"), so two moderators at once cannot both decide one reply.
+        before = dict(changing.select_for_update().values_list("pk", "status"))
+        ids = list(before)
+        count = changing.filter(pk__in=ids).update(
+            status=status, moderated_at=timezone.now(), moderated_by=by, reason=reason
+        )
     # A bulk update sends no save signal; pages change only if a published reply is involved.
     if ids and Comment.Status.APPROVED in {status, *before.values()}:
         mark_site_changed()

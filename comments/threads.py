@@ -17,7 +17,11 @@ class Thread:
 
     @property
     def can_be_answered(self) -> bool:
-        return self.comment.status == "approved" and self.level + 1 < settings.COMMENTS_THREAD_DEPTH
+        # By the depth it was written at, as the form checks, not where it is shown.
+        return (
+            self.comment.status == "approved"
+            and self.comment.depth + 1 < settings.COMMENTS_THREAD_DEPTH
+        )
 
 
 def build_threads(comments) -> list[Thread]:

@@ -167,6 +167,53 @@ def test_answers_to_a_removed_first_reply_still_show(client, settings):
     assert "Later conversation" in page(client, post.get_absolute_url(), cpage=2)
 
 
+def test_no_reply_link_where_the_form_would_refuse_one(client, settings):
+    settings.COMMENTS_THREAD_DEPTH = 3
+    post = make_post()
+    first = make_comment(post)
+    second = answer(first)
+    third = answer(second, text="Deepest words")
+    Comment.objects.filter(pk=first.pk).update(status=Comment.Status.TRASH)
+
+    html = page(client, post.get_absolute_url())
+
+    assert "Deepest words" in html  # shown one level up, under its parent
+    assert f"?replytocom={third.pk}#respond" not in html  # but written at the deepest level
+
+
+def test_links_on_the_page_after_an_error_lead_back_to_the_post(client, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    post = make_post()
+    parent = make_comment(post)
+    make_comment(post)
+    html = client.post(reply_url(post), reply(name="")).content.decode()
+    assert f'href="{post.get_absolute_url()}?replytocom={parent.pk}#respond"' in html
+    assert f'href="{post.get_absolute_url()}?cpage=2#comments"' in html
+
+
+def test_a_line_break_counts_as_one_character_as_the_browser_counts_it(client):
+    text = ("x" * 99 + "\r\n") * 50  # 5,000 as the browser counts, 5,050 as sent
+    response = client.post(reply_url(make_post()), reply(text=text.strip()))
+    assert response.status_code == 302
+    assert "\r" not in Comment.objects.get().text
+
+
+@pytest.mark.parametrize("name", ["\u200b", "  \u200b ", "..."])
+def test_a_name_with_nothing_readable_is_refused(client, name):
+    response = client.post(reply_url(make_post()), reply(name=name))
+    assert "Please enter your name." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["issued", "subject", "parent"])
+def test_a_damaged_hidden_field_says_so(client, field):
+    response = client.post(reply_url(make_post()), reply(**{field: "bad\x00value"}))
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        summary = response.content.decode().split('class="error-summary"', 1)[1]
+        assert "<li>" in summary.split("</ul>", 1)[0]
+
+
 # --- Pages of a long discussion -------------------------------------------------------------
 
 
@@ -184,7 +231,7 @@ def test_long_discussions_are_paginated_with_answers_kept_together(client, setti
     assert "Thread 4" in third and "Thread 0" not in third
     assert 'aria-label="Pages of replies"' in first and "?cpage=2#comments" in first
     assert "6 replies to" in third  # the count is of the whole discussion
-    for nonsense in ("0", "99", "abc"):
+    for nonsense in ("0", "99", "abc", "-1", "9" * 25):
         client.get(post.get_absolute_url(), {"cpage": nonsense})  # never an error
     assert page(client, post.get_absolute_url(), cpage="abc")
 

@@ -121,6 +121,23 @@ def test_erase_also_removes_the_emails_about_them_from_the_task_queue(
     assert not any("Sam" in body or "203.0.113.5" in body for body in left)
 
 
+def test_erase_matches_whole_addresses_in_the_queue(settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    post = make_post()
+    for email in ("maryjo@example.org", "jo@example.org.uk", "jo@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            comment = submit_comment(post=post, name="Jo", email=email, text=f"From {email}")
+        from comments.tasks import queue_email
+
+        queue_email(subject="About a reply", body=f"Written by {email}", to=["mo@example.org"])
+        Comment.objects.filter(pk=comment.pk).delete()  # nothing left but the queued mail
+
+    erase_personal_data("JO@example.org")
+
+    left = sorted(row.args_kwargs["kwargs"]["body"] for row in DBTaskResult.objects.all())
+    assert left == ["Written by jo@example.org.uk", "Written by maryjo@example.org"]
+
+
 def test_a_blank_address_finds_and_erases_nothing(thread):
     assert export_personal_data("  ")["comments"] == []
     assert erase_personal_data("") == 0

@@ -34,7 +34,7 @@ def saved() -> Comment:
 def refused_with(response, message):
     html = response.content.decode()
     assert response.status_code == 200
-    assert message.replace("’", "&#x27;") in html or message in html, html[-3000:]
+    assert message.replace("'", "&#x27;") in html, html[-3000:]
     assert "They help our team.</textarea>" in html  # nothing the visitor wrote is lost
 
 
@@ -256,7 +256,7 @@ def test_more_links_than_allowed_holds_the_reply(client):
 
 def test_two_links_pass_when_two_are_allowed(client):
     rules(hold_for_moderation=False, max_links=2)
-    send(client, make_post(), text="See https://a.example and http://b.example")
+    send(client, make_post(), text="See https://www.nhs.uk/a and https://www.imroc.org/b")
     assert saved().status == Comment.Status.APPROVED
 
 
