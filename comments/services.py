@@ -63,7 +63,9 @@ def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     with transaction.atomic():
         # Locked until decided, and decided under the caller's own conditions (an email link's
         # "not moderated since"), so two moderators at once cannot both decide one reply.
-        before = dict(changing.select_for_update().values_list("pk", "status"))
+        candidates = Comment.objects.filter(pk__in=changing.values("pk"))  # plain, to lock
+        locked = candidates.select_for_update().values_list("pk", flat=True)
+        before = dict(changing.filter(pk__in=list(locked)).values_list("pk", "status"))
         ids = list(before)
         count = changing.filter(pk__in=ids).update(
             status=status, moderated_at=timezone.now(), moderated_by=by, reason=reason
