@@ -61,6 +61,19 @@ class PersonalDataForm(forms.Form):
     )
 
 
+IN_CONTEXT_FIELDS = ["post_link", "in_reply_to", "answers"]
+MODERATION_FIELDS = [
+    "status",
+    "reason",
+    "staff_author",
+    "submitted_at",
+    "ip_address",
+    "user_agent",
+    "moderated_at",
+    "moderated_by",
+]
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = [
@@ -80,39 +93,13 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "submitted_at"
     actions = ["approve", "unapprove", "mark_spam", "trash"]
     change_form_template = "admin/comments/comment/change_form.html"
-    # Status changes only through the actions, so each records who decided, when and why.
-    readonly_fields = [
-        "post_link",
-        "in_reply_to",
-        "answers",
-        "status",
-        "reason",
-        "staff_author",
-        "submitted_at",
-        "ip_address",
-        "user_agent",
-        "moderated_at",
-        "moderated_by",
-    ]
     fieldsets = [
-        ("In context", {"fields": ["post_link", "in_reply_to", "answers"]}),
+        ("In context", {"fields": IN_CONTEXT_FIELDS}),
         ("The reply", {"fields": ["name", "email", "website", "text"]}),
-        (
-            "Moderation",
-            {
-                "fields": [
-                    "status",
-                    "reason",
-                    "staff_author",
-                    "submitted_at",
-                    "ip_address",
-                    "user_agent",
-                    "moderated_at",
-                    "moderated_by",
-                ]
-            },
-        ),
+        ("Moderation", {"fields": MODERATION_FIELDS}),
     ]
+    # Status changes only through the actions, so each records who decided, when and why.
+    readonly_fields = [*IN_CONTEXT_FIELDS, *MODERATION_FIELDS]
 
     def has_add_permission(self, request):
         # Replies come from the site, or from "Approve and reply", which records the author.

@@ -48,7 +48,6 @@ class CommentQuerySet(models.QuerySet):
         return (
             self.visible_to(own_pending_ids)
             .filter(post=post)
-            .annotate(conversation=conversation())
             .select_related("user")
             .order_by("submitted_at", "pk")
         )

@@ -44,15 +44,16 @@ class DiscussionPage:
     threads: list[Thread]
     page: Page
 
+    def all_threads(self):
+        """Every reply on the page as its Thread, each before the answers to it."""
+        stack = list(reversed(self.threads))
+        while stack:
+            thread = stack.pop()
+            yield thread
+            stack.extend(reversed(thread.replies))
+
     def comments(self):
-        for thread in self.threads:
-            yield from _walk(thread)
-
-
-def _walk(thread: Thread):
-    yield thread.comment
-    for reply in thread.replies:
-        yield from _walk(reply)
+        return (thread.comment for thread in self.all_threads())
 
 
 def discussion_page(post, own_ids=(), number=None, showing: int | None = None):

@@ -51,7 +51,7 @@ def _judge_and_save(request, post, form, rules) -> Comment:
     ip_address = client_ip(request)
     with transaction.atomic():
         one_at_a_time_from(ip_address)
-        verdict = judge(_submission(request, post, form), rules)
+        verdict = judge(_submission(post, form, ip_address), rules)
         return submit_comment(
             post=post,
             text=form.cleaned_data["text"],
@@ -66,12 +66,12 @@ def _judge_and_save(request, post, form, rules) -> Comment:
         )
 
 
-def _submission(request, post, form) -> Submission:
+def _submission(post, form, ip_address) -> Submission:
     data = form.cleaned_data
     return Submission(
         post=post,
         text=data["text"],
-        ip_address=client_ip(request),
+        ip_address=ip_address,
         seconds_on_form=seconds_since_issued(data["issued"]),
         honeypot=data["subject"],
         is_staff=form.is_staff_author,

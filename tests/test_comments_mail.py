@@ -291,6 +291,26 @@ def test_a_reply_is_saved_when_the_mail_server_is_down_and_the_failure_logged(
     assert any("Gave up" in r.getMessage() for r in failures)
 
 
+def test_the_visitor_never_sees_a_mail_failure(
+    client, settings, moderator, caplog, django_capture_on_commit_callbacks
+):
+    from tests.test_comments import reply as form_data
+    from tests.test_comments import reply_url
+
+    settings.MAILERS = {"default": {"BACKEND": "tests.test_comments_mail.BrokenMailer"}}
+    post = make_post()
+
+    with (
+        caplog.at_level(logging.ERROR, logger="comments.mail"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(reply_url(post), form_data())
+
+    assert response.status_code == 302  # on to their reply, as when mail works
+    assert Comment.objects.get().is_pending
+    assert any(r.name == "comments.mail" and r.exc_info for r in caplog.records)
+
+
 # The worker closes its database connection when done, as a real worker does: so a test that
 # commits, rather than one rolled back at the end, which would need that connection open.
 @pytest.mark.django_db(transaction=True)

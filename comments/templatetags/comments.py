@@ -39,7 +39,7 @@ def comment_section(context, post):
     discussion = discussion_page(
         post, own_pending_ids(request), request.GET.get("cpage"), showing=replying_to
     )
-    form = bound_form or _blank_form(request, post, discussion.threads, replying_to)
+    form = bound_form or _blank_form(request, post, discussion, replying_to)
     return {
         "request": request,
         "post": post,
@@ -52,19 +52,13 @@ def comment_section(context, post):
     }
 
 
-def _blank_form(request, post, threads, replying_to):
-    answerable = {thread.comment.pk for thread in _walk(threads) if thread.can_be_answered}
+def _blank_form(request, post, discussion, replying_to):
+    answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
     initial = {"issued": form_issued_token(request), **remembered_author(request)}
     initial["remember"] = bool(initial.get("name"))
     if replying_to in answerable:
         initial["parent"] = replying_to
     return CommentForm(initial=initial, post=post, user=request.user)
-
-
-def _walk(threads):
-    for thread in threads:
-        yield thread
-        yield from _walk(thread.replies)
 
 
 def _replying_to(form, comments):

@@ -11,14 +11,9 @@ its redirect). Not a test: a script that prints figures.
 """
 
 import argparse
-import os
-import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
-from news_pages import PG_SERVER, ROOT, recreate_postgres_database
+from news_pages import print_timings, run_on_each_database, start_django
 
 
 def main():
@@ -31,50 +26,17 @@ def main():
     if args.worker:
         return run_worker(args.replies, args.runs)
     print(f"A post with {args.replies:,} approved threaded replies; median / p95 of {args.runs}\n")
-    with tempfile.TemporaryDirectory() as folder:
-        databases = {
-            "sqlite": f"sqlite:///{folder}/bench.sqlite3",
-            "postgresql": f"{PG_SERVER}/imroc_bench",
-        }
-        for name, url in databases.items():
-            if args.only and name != args.only:
-                continue
-            if name == "postgresql" and not recreate_postgres_database():
-                print("postgresql: no server at 127.0.0.1:5432, skipped\n")
-                continue
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "DEBUG": "false",
-                "SECRET_KEY": "benchmark",
-                "MEDIA_ROOT": f"{folder}/media-{name}",
-                "EMAIL_URL": "dummymail://",
-            }
-            command = [sys.executable, __file__, "--worker", f"--replies={args.replies}"]
-            subprocess.run([*command, f"--runs={args.runs}"], env=env, cwd=ROOT, check=True)
+    run_on_each_database(__file__, [f"--replies={args.replies}", f"--runs={args.runs}"], args.only)
 
 
 def run_worker(reply_count: int, runs: int):
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imroc_site.settings")
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", "No directory at")
-    django.setup()
+    start_django()
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
     settings.COMMENTS_FLOOD_SECONDS = 0  # one benchmark client sends every reply
     settings.COMMENTS_HOURLY_LIMIT = 10**6
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     post = seed(reply_count)
     with connection.cursor() as cursor:
@@ -91,18 +53,7 @@ def run_worker(reply_count: int, runs: int):
         "listing with reply counts": lambda: client.get("/news/?page=5"),
         "send a reply (POST)": send_reply(client, post),
     }
-    print(f"  {'request':<30} {'median':>9} {'p95':>9} {'queries':>8}")
-    for label, request in requests.items():
-        timings = []
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as queries:
-                begin = time.perf_counter()
-                response = request()
-                timings.append((time.perf_counter() - begin) * 1000)
-            assert response.status_code in (200, 302), (label, response.status_code)
-        p95 = statistics.quantiles(timings, n=20)[-1]
-        print(f"  {label:<30} {statistics.median(timings):>7.1f}ms {p95:>7.1f}ms {len(queries):>8}")
-    print()
+    print_timings(requests, runs)
 
 
 def send_reply(client, post):
