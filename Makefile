@@ -27,7 +27,9 @@ UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashe
 	--python-version 3.12 --custom-compile-command "make lock"
 # Django templates, the project's and any an app ships.
 TEMPLATE_DIRS = $(wildcard templates */templates)
-.PHONY: help install run dev test lint typecheck format lock lock-check clean
+
+.PHONY: help install run dev test lint format clean
+.PHONY: lint-python lint-templates lint-django typecheck lock lock-check
 
 help:
 	@echo "make run       - install, migrate, load the demo content and serve http://127.0.0.1:$(PORT)"
@@ -77,12 +79,19 @@ dev: install
 test: install
 	$(VENV)/bin/pytest
 
-lint: install
+# Checks only, nothing rewritten; `make -k lint` runs every check even when one fails.
+lint: lint-python lint-templates lint-django typecheck
+
+lint-python: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+lint-templates: install
 	$(VENV)/bin/djlint --lint $(TEMPLATE_DIRS)
+
+# Code written for a Django older than the one in pyproject.toml.
+lint-django: install
 	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --check --target-version 6.1
-	$(MAKE) --no-print-directory typecheck
 
 # django-stubs imports the settings, which refuse to load without a SECRET_KEY.
 typecheck: install
