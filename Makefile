@@ -59,6 +59,11 @@ dev: install
 test: install
 	$(VENV)/bin/pytest
 
+# Everything but the tests marked slow (browser, gunicorn, nginx, live-server load): CI runs all.
+.PHONY: test-fast
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow"
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

@@ -3,12 +3,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Uploads go to a fresh folder per test; static files need no collectstatic run."""
+    """Uploads go to a fresh folder per test (static files: see imroc_site/settings/test.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture(autouse=True)

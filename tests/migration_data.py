@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 # The latest data migration that sets the staff groups up, and the function it runs.
-GROUPS_MIGRATION = ("imroc_site", "0004_moderators_manage_discussion")
+GROUPS_MIGRATION = ("imroc_site", "0005_content_stamp_moved_to_freshness")
 _groups = importlib.import_module("imroc_site.migrations._groups")
 _categories = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
 

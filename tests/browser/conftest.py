@@ -27,7 +27,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark this folder's tests `browser`, and skip them when there is no Chromium to drive.
+    """Mark this folder's tests `browser` and `slow`, and skip them when there is no Chromium.
 
     This hook sees every collected test of the session, so it only touches those under here.
     """
@@ -44,6 +44,7 @@ def pytest_collection_modifyitems(config, items):
         if HERE not in Path(item.path).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.slow)  # a browser and a live server: `make test-fast` skips
         if not CHROMIUM_PATH.exists():
             item.add_marker(skip)
 

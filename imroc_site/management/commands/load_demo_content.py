@@ -226,8 +226,8 @@ class Command(BaseCommand):
             moderate(replies, status=Comment.Status.APPROVED, by=None)
 
     def ensure_admin(self) -> str:
-        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
-        password = os.environ.get("DEMO_ADMIN_PASSWORD")
+        username = settings.DEMO_ADMIN_USERNAME
+        password = settings.DEMO_ADMIN_PASSWORD
         password_file = Path(settings.VAR_DIR) / "demo-admin-password"
         user, created = get_user_model().objects.get_or_create(username=username)
         user.is_staff = user.is_superuser = user.is_active = True
@@ -248,8 +248,7 @@ class Command(BaseCommand):
             user.set_password(password)
         user.save()
         self.count(created, "admin user")
-        port = os.environ.get("PORT", "8000")
-        url = f"http://127.0.0.1:{port}/admin/"
+        url = f"http://127.0.0.1:{settings.PORT}/admin/"
         reset = f"reset it with: manage.py changepassword {username}"
         if not password:
             return (
