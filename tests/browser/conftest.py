@@ -132,6 +132,15 @@ def pdf_file(tmp_path):
     return path
 
 
+def fill_reply(page, name: str, email: str, text: str | None, *, within=None) -> None:
+    """Fill in the reply form (the page's own, or `within` another); None leaves Comment empty."""
+    form = within or page.locator("#respond")
+    form.get_by_role("textbox", name="Name", exact=True).fill(name)
+    form.get_by_role("textbox", name="Email", exact=True).fill(email)
+    if text is not None:
+        form.get_by_role("textbox", name="Comment", exact=True).fill(text)
+
+
 def assert_no_axe_violations(page):
     """Fail with axe-core's readable report if the page has any accessibility violation."""
     results = Axe().run(page)
