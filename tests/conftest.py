@@ -1,5 +1,7 @@
 import pytest
 
+from tests import migration_data
+
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
@@ -17,6 +19,4 @@ def _migration_data_in_transactional_tests(request):
     )
     if transactional:
         request.getfixturevalue("transactional_db")
-        from tests import migration_data
-
         migration_data.ensure_all()
