@@ -27,7 +27,7 @@ SHOWN_ON_PAGES = [
 
 
 def published_reply_changed(sender, instance, **signal_arguments) -> None:
-    if instance.status == instance.Status.APPROVED:
+    if instance.is_approved:
         mark_site_changed()
 
 
