@@ -79,6 +79,11 @@ dev: install
 test: install
 	$(VENV)/bin/pytest
 
+# Everything but the tests marked slow (browser, gunicorn, nginx, live-server load): CI runs all.
+.PHONY: test-fast
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow"
+
 # Checks only, nothing rewritten; `make -k lint` runs every check even when one fails.
 lint: lint-python lint-templates lint-django typecheck
 

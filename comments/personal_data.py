@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.email_links import absolute_url
 from comments.models import Comment
-from news.freshness import mark_site_changed
+from freshness.stamp import mark_site_changed
 
 
 def comments_by(email: str) -> QuerySet:

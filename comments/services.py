@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from comments.models import Comment
-from news.freshness import mark_site_changed
+from freshness.stamp import mark_site_changed
 
 
 def submit_comment(

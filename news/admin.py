@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from freshness.stamp import mark_site_changed
 from news import revisions
-from news.freshness import mark_site_changed
 from news.images import ImageUploadField
 from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect, new_preview_key
 from news.preview import link_lifetime, preview_path

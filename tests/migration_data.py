@@ -15,8 +15,11 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from comments.models import DiscussionSettings
+from news.models import Category
+
 # The latest data migration that sets the staff groups up, and the function it runs.
-GROUPS_MIGRATION = ("imroc_site", "0004_moderators_manage_discussion")
+GROUPS_MIGRATION = ("imroc_site", "0005_content_stamp_moved_to_freshness")
 _groups = importlib.import_module("imroc_site.migrations._groups")
 _categories = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
 
@@ -29,8 +32,6 @@ def ensure_staff_groups() -> dict[str, Group]:
 
 
 def ensure_categories() -> dict:
-    from news.models import Category
-
     for name, slug, description in _categories.CATEGORIES:
         Category.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description}
@@ -39,8 +40,6 @@ def ensure_categories() -> dict:
 
 
 def ensure_all() -> None:
-    from comments.models import DiscussionSettings
-
     ensure_staff_groups()
     ensure_categories()
     DiscussionSettings.current()

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from comments.models import Comment, DiscussionSettings
 from comments.personal_data import erase_personal_data, export_personal_data
 from comments.services import moderate, submit_comment
-from news.models import ContentStamp
+from freshness.models import ContentStamp
 from tests.factories import make_comment, make_post, make_staff
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+# Real servers (gunicorn, a migrated database, collected static files): seconds, not millis.
+pytestmark = pytest.mark.slow
 
 
 def _free_port() -> int:

@@ -116,11 +116,12 @@ def test_make_pdf_hits_size_deterministically():
     assert "Recovery – everyone’s (shared) work." in reader.pages[1].extract_text()
 
 
-def test_admin_with_password_from_environment(client, monkeypatch, settings, tmp_path):
+def test_admin_with_password_from_environment(client, settings, tmp_path):
+    # The settings read DEMO_ADMIN_PASSWORD and PORT from the environment (see .env.example).
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv("DEMO_ADMIN_USERNAME", raising=False)
-    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "correct-horse-battery")
-    monkeypatch.setenv("PORT", "8123")
+    settings.DEMO_ADMIN_USERNAME = "admin"
+    settings.DEMO_ADMIN_PASSWORD = "correct-horse-battery"
+    settings.PORT = 8123
 
     output = load("--admin")
 
@@ -132,11 +133,11 @@ def test_admin_with_password_from_environment(client, monkeypatch, settings, tmp
     assert not (tmp_path / "demo-admin-password").exists()
 
 
-def test_admin_with_generated_password_kept_in_file(client, monkeypatch, settings, tmp_path):
+def test_admin_with_generated_password_kept_in_file(client, settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    monkeypatch.delenv("DEMO_ADMIN_USERNAME", raising=False)
-    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
-    monkeypatch.delenv("PORT", raising=False)
+    settings.DEMO_ADMIN_USERNAME = "admin"
+    settings.DEMO_ADMIN_PASSWORD = ""
+    settings.PORT = 8000
 
     first, second = load("--admin"), load("--admin")
 

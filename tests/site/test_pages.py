@@ -1,80 +1,24 @@
+"""What every page gets from the site: health check, error pages, shared caching, 304s, CSP."""
+
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 
 from tests.factories import make_post
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
 def test_healthz_is_ok_when_the_database_answers(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "ok", "database": "ok"}
 
 
-def _django(*args, env_extra=None, env_drop=("SECRET_KEY", "DEBUG")):
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k not in env_drop}
-    env.update(env_extra or {})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-
-
-def test_missing_secret_key_stops_start_up_with_one_line():
-    result = _django("check", env_extra={"DEBUG": "false"})
-    assert result.returncode == 1
-    assert result.stderr.strip().count("\n") == 0
-    assert "SECRET_KEY is not set" in result.stderr and ".env.example" in result.stderr
-
-
-def test_sqlite_is_set_up_for_a_web_server():
-    if connection.vendor != "sqlite":
-        pytest.skip("this run uses PostgreSQL")
-    options = settings.DATABASES["default"]["OPTIONS"]
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 5
-    assert "journal_mode=WAL" in options["init_command"]
-
-
-@pytest.mark.django_db
-def test_sqlite_database_really_runs_in_wal_mode():
-    if connection.vendor != "sqlite":
-        pytest.skip("this run uses PostgreSQL")
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        mode = cursor.fetchone()[0]
-    # The test database lives in memory, where SQLite reports "memory"; a file reports "wal".
-    assert mode in ("wal", "memory")
-
-
-def test_locale_and_time_zone():
-    assert settings.TIME_ZONE == "Europe/London"
-    assert settings.LANGUAGE_CODE == "en-gb"
-    assert settings.USE_TZ is True
-
-
-def test_every_setting_is_documented_in_env_example():
-    import re
-
-    source = (ROOT / "imroc_site" / "settings.py").read_text()
-    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', source))
-    documented = set(re.findall(r"^#? ?([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.M))
-    assert read and read <= documented, read - documented
-
-
-@pytest.mark.django_db
 def test_error_pages_use_the_site_layout(client, settings):
     settings.DEBUG = False
     response = client.get("/no/such/page/")
@@ -83,7 +27,6 @@ def test_error_pages_use_the_site_layout(client, settings):
     assert "Page not found" in html and "Skip to main content" in html
 
 
-@pytest.mark.django_db
 def test_anonymous_visitors_get_identical_cacheable_pages(client):
     post = make_post()
     for url in (reverse("news:home"), post.get_absolute_url()):
@@ -99,7 +42,6 @@ def test_anonymous_visitors_get_identical_cacheable_pages(client):
         assert first["ETag"]
 
 
-@pytest.mark.django_db
 def test_unchanged_page_answers_304(client):
     url = make_post().get_absolute_url()
     with time_machine.travel(timezone.now().replace(second=5), tick=False):
@@ -107,7 +49,6 @@ def test_unchanged_page_answers_304(client):
         assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
 
 
-@pytest.mark.django_db
 def test_pages_allow_nothing_from_other_origins(client):
     policy = client.get(reverse("news:home"))["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
@@ -122,8 +63,6 @@ def test_pages_allow_nothing_from_other_origins(client):
     ],
 )
 def test_other_error_pages_render_in_the_site_layout(rf, handler, status, heading):
-    from django.views import defaults
-
     request = rf.get("/")
     view = getattr(defaults, handler)
     response = view(request) if handler == "server_error" else view(request, Exception())

@@ -7,14 +7,19 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from comments.email_links import action_url
+from comments.models import Comment
 from documents.models import Document
 from news.models import Post
+from tests.factories import make_post, make_staff
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.slow,  # the validator is a Java program: tens of seconds
     pytest.mark.skipif(
         shutil.which("java") is None,
         reason="the Nu validator needs Java: apt-get install default-jre-headless",
@@ -69,12 +74,6 @@ def public_pages(client, settings):
 
 def discussion_pages(client) -> dict[str, bytes]:
     """The privacy notice, a closed discussion and the page a moderator's email link opens."""
-    from django.contrib.auth.models import Group
-
-    from comments.email_links import action_url
-    from comments.models import Comment
-    from tests.factories import make_post, make_staff
-
     closed = make_post(comments_open=False)
     moderator = make_staff(get_user_model(), "Moderators", username="validator-moderator")
     assert Group.objects.filter(name="Moderators").exists()

@@ -1,18 +1,24 @@
-"""Settings for the site, every value read from the environment (see .env.example)."""
+"""Settings for the site, every value read from the environment (see .env.example).
 
-import os
+Each value that may differ between sites is read once, here, with a safe default: code reads
+`settings.X` and never supplies a default of its own. Every name read is recorded by
+`env` (see environment.py), and `.env.example` is tested against that record.
+
+Longer than most modules on purpose: one file to read for every setting, in sections.
+"""
+
 import sys
-import tempfile
 from pathlib import Path
 
-import environ
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from imroc_site.settings.environment import RecordingEnv
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")  # optional: the real environment wins
+env = RecordingEnv()
+env.read_env(BASE_DIR / ".env")  # optional: the real environment wins
 
 # --- Core -----------------------------------------------------------------------------------
 
@@ -29,10 +35,6 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_NAME = env.str("SITE_NAME", default="ImROC")
-SITE_TAGLINE = env.str(
-    "SITE_TAGLINE", default="Implementing Recovery through Organisational Change"
-)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "taggit",
+    # The content stamp behind Last-Modified: depends on nothing, every app may stamp it.
+    "freshness",
     "documents",
     "news",
     "comments",
@@ -88,30 +92,44 @@ TEMPLATES = [
     },
 ]
 
+# --- The site as a whole --------------------------------------------------------------------
+
+# Shown in the header, footer and page titles.
+SITE_NAME = env.str("SITE_NAME", default="ImROC")
+SITE_TAGLINE = env.str(
+    "SITE_TAGLINE", default="Implementing Recovery through Organisational Change"
+)
+# The site's public address, for links in emails sent by the task worker.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Proxies in front of the site that append to X-Forwarded-For (0: use the connection's
+# address). With one nginx in front, set 1, so the visitor's own address is recorded.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Public pages carry this max-age for shared caches when the visitor has no cookie.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# Where people write to see, correct or delete what the site keeps about them.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+
 # --- Database -------------------------------------------------------------------------------
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# Both read whichever database is used, so every run records every variable (environment.py).
+SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=20)
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tuned for a web server: readers never block the writer (WAL), a writer waits for the lock
     # instead of failing at once, and IMMEDIATE avoids deadlocks when a read turns into a write.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "timeout": SQLITE_BUSY_TIMEOUT,
             "transaction_mode": "IMMEDIATE",
         }
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Tests get a file too, not Django's shared in-memory database: a live server's threads
-    # then each have their own connection, under WAL and the busy timeout, as in production.
-    # One per test run (by process), so two runs at once never share one.
-    DATABASES["default"]["TEST"] = {
-        "NAME": str(Path(tempfile.gettempdir()) / f"imroc-test-{os.getpid()}.sqlite3")
-    }
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -174,9 +192,6 @@ SECURE_CSP = {
     "frame-ancestors": ["'none'"],
 }
 
-# Public pages carry this max-age for shared caches when the visitor has no cookie.
-PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
-
 # --- Mail -----------------------------------------------------------------------------------
 
 # EMAIL_URL like smtp+tls://user:password@mail.example.org:587; the console by default.
@@ -223,7 +238,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# --- The apps -------------------------------------------------------------------------------
+# --- Posts (news) ---------------------------------------------------------------------------
 
 # Which posts are published, for papers kept "with their posts": news decides.
 DOCUMENTS_POST_CONDITIONS = "news.selectors.document_post_conditions"
@@ -233,6 +248,11 @@ DOCUMENTS_USED_IN = "news.selectors.published_posts_using"
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # Largest featured image accepted, in pixels (width × height): bigger ones are refused.
 NEWS_MAX_IMAGE_PIXELS = env.int("NEWS_MAX_IMAGE_PIXELS", default=40_000_000)
+# Tags are matched case-insensitively, so "Recovery" and "recovery" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "news.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "news.tags.tags_to_text"
+
 # --- Replies (comments) ---------------------------------------------------------------------
 
 # How deep replies to replies may nest (1 turns threading off).
@@ -251,15 +271,8 @@ COMMENTS_HOURLY_LIMIT = env.int("COMMENTS_HOURLY_LIMIT", default=10)
 COMMENTS_PURGE_DAYS = env.int("COMMENTS_PURGE_DAYS", default=30)
 # IP addresses and browser names of replies are erased after this many days (same command).
 COMMENTS_ERASE_IP_DAYS = env.int("COMMENTS_ERASE_IP_DAYS", default=60)
-# Proxies in front of the site that append to X-Forwarded-For (0: use the connection's
-# address). With one nginx in front, set 1, so the visitor's own address is recorded.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Days single-use moderation links in emails keep working.
 COMMENTS_EMAIL_LINK_DAYS = env.int("COMMENTS_EMAIL_LINK_DAYS", default=7)
-# Where people write to see, correct or delete what the site keeps about them.
-PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
-# The site's public address, for links in emails sent by the task worker.
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 
 # --- Papers (documents) ----------------------------------------------------------------------
 
@@ -297,7 +310,11 @@ DOCUMENTS_CRAWLER_USER_AGENTS = env.list(
     ],
 )
 
-# Tags are matched case-insensitively, so "Recovery" and "recovery" are one tag.
-TAGGIT_CASE_INSENSITIVE = True
-TAGGIT_TAGS_FROM_STRING = "news.tags.parse_tags"
-TAGGIT_STRING_FROM_TAGS = "news.tags.tags_to_text"
+# --- The demo site (`make run`, `make dev`) ---------------------------------------------------
+
+# The admin account `manage.py load_demo_content --admin` makes; with no password here, one is
+# generated and kept in var/demo-admin-password.
+DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
+DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
+# The port `make run` and `make dev` serve on, for the admin address the demo prints.
+PORT = env.int("PORT", default=8000)
