@@ -11,25 +11,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
-from django.urls import include, path, reverse
+from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms
 
-from imroc_site import urls as site_urls
-from news import images
-from news import urls as news_urls
-from news.images import ImageUploadField, make_renditions, validate_image
+from news.images import ImageUploadField, validate_image
 from news.models import Post
+from news.renditions import make_renditions, rendition_url
 from tests.factories import make_post, pdf_bytes
 
-# The site's URLs, with the image view added to the news namespace until news/urls.py has it.
-_news = news_urls.urlpatterns
-if not any(getattr(pattern, "name", None) == "image" for pattern in _news):
-    _news = [*_news, *images.urlpatterns]
-urlpatterns = [
-    path("", include((_news, "news"))),
-    *(pattern for pattern in site_urls.urlpatterns if getattr(pattern, "namespace", "") != "news"),
-]
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 
 # --- Image files ----------------------------------------------------------------------------
@@ -336,7 +326,7 @@ def test_names_follow_the_content_and_old_files_go(committed):
 def test_unchanged_image_keeps_its_renditions_without_redrawing(monkeypatch):
     post = post_with_image(photo(1000, 500))
     first = make_renditions(post)
-    monkeypatch.setattr(images, "_render", lambda *args: pytest.fail("drawn again"))
+    monkeypatch.setattr("news.renditions._render", lambda *args: pytest.fail("drawn again"))
     assert make_renditions(post) == first
     assert all(stored(r["name"]).exists() for r in first)
 
@@ -385,17 +375,17 @@ def renditions():
 
 def test_view_serves_renditions_with_type_and_lasting_cache(client, renditions):
     for rendition in renditions:
-        response = client.get(images.rendition_url(rendition))
+        response = client.get(rendition_url(rendition))
         assert response.status_code == 200
         assert response["Content-Type"] == f"image/{rendition['format']}"
         cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
         assert cache_control == {"public", "max-age=31536000", "immutable"}
         assert b"".join(response.streaming_content) == stored(rendition["name"]).read_bytes()
-    assert images.rendition_url(renditions[0]).startswith("/media/renditions/")
+    assert rendition_url(renditions[0]).startswith("/media/renditions/")
 
 
 def test_view_answers_head_but_not_post(client, renditions):
-    url = images.rendition_url(renditions[0])
+    url = rendition_url(renditions[0])
     assert client.head(url).status_code == 200
     assert client.post(url).status_code == 405
 
@@ -442,12 +432,12 @@ def test_picture_tag_gives_sources_sizes_dimensions_and_alt():
     html = render("{% post_picture post %}", post)
     webp = [r for r in post.image_renditions if r["format"] == "webp"]
     jpeg = [r for r in post.image_renditions if r["format"] == "jpeg"]
-    webp_srcset = ", ".join(f"{images.rendition_url(r)} {r['width']}w" for r in webp)
-    jpeg_srcset = ", ".join(f"{images.rendition_url(r)} {r['width']}w" for r in jpeg)
+    webp_srcset = ", ".join(f"{rendition_url(r)} {r['width']}w" for r in webp)
+    jpeg_srcset = ", ".join(f"{rendition_url(r)} {r['width']}w" for r in jpeg)
     assert html.strip().startswith("<picture>")
     assert f'<source type="image/webp" srcset="{webp_srcset}"' in html
     assert f'srcset="{jpeg_srcset}"' in html
-    assert f'src="{images.rendition_url(jpeg[-1])}"' in html
+    assert f'src="{rendition_url(jpeg[-1])}"' in html
     assert 'sizes="(min-width: 44rem) 44rem, 100vw"' in html
     assert 'width="1440" height="720"' in html
     assert 'alt="Flags &quot;red&quot; &amp; blue"' in html

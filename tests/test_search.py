@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.models import Document
-from news import search as site_search
 from news.models import Post
-from news.search import page_holding, parse_terms, search, snippet
+from news.search import limits
+from news.search.highlighting import page_holding, snippet
+from news.search.parsing import parse_terms
+from news.search.results import search
 from tests.factories import attach, make_document, make_post
 
 pytestmark = pytest.mark.django_db
@@ -375,7 +377,7 @@ def test_results_are_paginated_ten_a_page_and_page_links_keep_the_query(client):
 
 
 def test_only_the_best_results_are_kept_and_the_page_says_so(client, monkeypatch):
-    monkeypatch.setattr(site_search, "CANDIDATES", 4)
+    monkeypatch.setattr(limits, "CANDIDATES", 4)
     make_post(title="Recovery in the title", days_ago=9)
     for number in range(5):
         make_post(title=f"Post {number}", body="<p>About recovery.</p>", days_ago=number)
@@ -387,7 +389,7 @@ def test_only_the_best_results_are_kept_and_the_page_says_so(client, monkeypatch
 
 def test_the_bounded_candidates_are_rows_with_every_word(client, monkeypatch):
     # Posts with one of the words must not fill the candidate slots ahead of a real match.
-    monkeypatch.setattr(site_search, "CANDIDATES", 2)
+    monkeypatch.setattr(limits, "CANDIDATES", 2)
     for number in range(3):
         make_post(title=f"Recovery {number}", days_ago=number)
     make_post(title="Both", body="<p>Recovery college.</p>", days_ago=9)
