@@ -34,19 +34,11 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [(state, state.title()) for state in ("draft", "scheduled", "published", "expired")]
+        return Post.State.choices
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        match self.value():
-            case "draft":
-                return queryset.filter(status=Post.Status.DRAFT)
-            case "scheduled":
-                return queryset.scheduled()
-            case "published":
-                return queryset.published()
-            case "expired":
-                return queryset.filter(status=Post.Status.PUBLISHED, expires_at__lte=now)
+        if self.value() in Post.State.values:
+            return queryset.in_state(Post.State(self.value()))
         return queryset
 
 
@@ -114,7 +106,7 @@ class PostAdmin(admin.ModelAdmin):
 
     @admin.display(description="state")
     def state_label(self, post):
-        return post.state.title()
+        return post.state.label
 
     def get_changeform_initial_data(self, request):
         initial = {"author": request.user.pk}

@@ -1,3 +1,10 @@
+"""Posts, their categories, attached papers and old addresses, with the querysets that read them.
+
+Over 250 lines: a post has many fields, each with help text written for staff, and the
+querysets stay beside the models they name. When a post is public and when an event is still
+to come are written once, in news.conditions, and read by both querysets and properties.
+"""
+
 import html
 import re
 import secrets
@@ -13,7 +20,9 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from documents.models import Document
+from news.conditions import State, Status, holds, state_conditions, upcoming_condition
 from news.images import validate_image
+from news.search.scoring import POST_FIELDS, ranked
 
 # What staff may put in a post's body; the same list sanitises whatever is saved or pasted.
 BODY_EXTENSIONS = {
@@ -61,15 +70,20 @@ class Category(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
+    def in_state(self, state: State):
+        """Posts in `state` now, by the one definition Post.state also reads."""
+        return self.filter(state_conditions(timezone.now())[state])
+
     def published(self):
         """Posts the public may see: published, their time has come, and not yet expired."""
-        now = timezone.now()
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now).exclude(
-            expires_at__lte=now
-        )
+        return self.in_state(State.PUBLISHED)
 
     def scheduled(self):
-        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.in_state(State.SCHEDULED)
+
+    def search(self, terms: list[str]):
+        """Posts holding every term, annotated with a `score` (news.search.scoring's rules)."""
+        return ranked(self, terms, POST_FIELDS)
 
     def visible_to(self, user):
         """Staff who manage posts also see drafts; everyone else sees published posts."""
@@ -82,11 +96,25 @@ class PostQuerySet(models.QuerySet):
 
     def upcoming_events(self):
         """Events that have not finished yet, soonest first."""
-        now = timezone.now()
-        not_over = models.Q(event_end__gte=now) | models.Q(
-            event_end__isnull=True, event_start__gte=now
+        upcoming = upcoming_condition(timezone.now())
+        return self.events().filter(upcoming).order_by("event_start", "pk")
+
+    def upcoming_events_first(self):
+        """Upcoming events soonest first, then past ones most recent first, then other posts."""
+        upcoming = upcoming_condition(timezone.now())
+        group = models.Case(
+            models.When(upcoming, then=models.Value(0)),
+            models.When(event_start__isnull=False, then=models.Value(1)),
+            default=models.Value(2),
+            output_field=models.IntegerField(),
         )
-        return self.events().filter(not_over).order_by("event_start", "pk")
+        soonest = models.Case(models.When(upcoming, then=models.F("event_start")))
+        return self.alias(group=group, soonest=soonest).order_by(
+            "group",
+            models.F("soonest").asc(nulls_last=True),
+            models.F("event_start").desc(nulls_last=True),
+            "-pk",
+        )
 
     def for_listing(self):
         """Everything a list of posts shows, in a fixed number of queries."""
@@ -108,9 +136,8 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    Status = Status  # what staff chose (the stored field)
+    State = State  # where the post stands now (`state`, derived from status and dates)
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -212,11 +239,11 @@ class Post(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published"]),
+                condition=models.Q(status__in=Status.values),
                 name="post_status_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                condition=~models.Q(status=Status.PUBLISHED) | models.Q(published_at__isnull=False),
                 name="post_published_has_date",
             ),
             models.CheckConstraint(
@@ -271,28 +298,36 @@ class Post(models.Model):
             self.published_at = timezone.now()
 
     @property
-    def state(self) -> str:
-        """Draft, scheduled, published or expired, as staff think of it."""
-        now = timezone.now()
-        if self.status == self.Status.DRAFT:
-            return "draft"
-        if self.published_at and self.published_at > now:
-            return "scheduled"
-        if self.expires_at and self.expires_at <= now:
-            return "expired"
-        return "published"
+    def state(self) -> State:
+        """Draft, scheduled, published or expired, as staff think of it, at this moment."""
+        conditions = state_conditions(timezone.now())
+        met = (state for state, condition in conditions.items() if holds(condition, self))
+        # Only an unsaved post marked published without a date meets none: saving dates it now.
+        return next(met, State.PUBLISHED)
 
     @property
     def is_public(self) -> bool:
-        return self.state == "published"
+        return self.state == State.PUBLISHED
 
     @property
     def is_event(self) -> bool:
         return self.event_start is not None
 
     @property
+    def is_upcoming(self) -> bool:
+        """An event not over yet, by the definition upcoming_events() filters with."""
+        return self.is_event and holds(upcoming_condition(timezone.now()), self)
+
+    @property
     def event_is_past(self) -> bool:
-        return self.is_event and (self.event_end or self.event_start) < timezone.now()
+        return self.is_event and not self.is_upcoming
+
+    @property
+    def author_name(self) -> str:
+        """How the post names its author: full name, else username; "" without an author."""
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or self.author.get_username()
 
     @property
     def summary(self) -> str:
@@ -302,6 +337,16 @@ class Post(models.Model):
     @property
     def last_modified(self):
         return max(filter(None, [self.updated_at, self.published_at]))
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def on_published_posts(self):
+        """Attachments whose post the public may see."""
+        # Each attachment's post is checked by primary key: "post IN (published posts)" leads
+        # SQLite to walk every published post for every paper.
+        return self.filter(
+            models.Exists(Post.objects.published().filter(pk=models.OuterRef("post")))
+        )
 
 
 class Attachment(models.Model):
@@ -316,6 +361,8 @@ class Attachment(models.Model):
         verbose_name="paper",
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

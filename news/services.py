@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from news.images import make_renditions
 from news.models import Post, SlugRedirect
+from news.renditions import make_renditions
 
 
 def save_post(post: Post, *, by, old_slug: str | None = None) -> Post:
