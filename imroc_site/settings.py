@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "taggit",
+    # Keeps every version of a post (news.revisions.record says what one holds).
+    "reversion",
     "documents",
     "news",
     "comments",
