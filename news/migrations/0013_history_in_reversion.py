@@ -5,7 +5,8 @@ holding the Versions that news.revisions.record makes: the post, its category, i
 papers' places and their titles. A tag or a place deleted since gets an id no row has (below
 zero): its Version keeps only what the revision said of it. Written against the rows as they
 stand here, not against news.revisions, so that it keeps working whatever that code becomes.
-Going back turns the post Versions into PostRevision rows again.
+Going back turns the post revisions into PostRevision rows again, and deletes them from reversion
+(so going forward again does not keep them twice).
 """
 
 import json
@@ -102,9 +103,11 @@ def to_post_revisions(apps, schema_editor):
     types = _content_types(apps, db)
     posts = set(Post.objects.using(db).values_list("pk", flat=True))
     post_versions = Version.objects.using(db).filter(content_type=types["news.post"])
+    converted = set()
     for version in post_versions.select_related("revision").iterator():
+        converted.add(version.revision_id)
         if int(version.object_id) not in posts:
-            continue
+            continue  # a deleted post's history: PostRevision had none
         rows = {}
         for other in version.revision.version_set.all():
             for row in json.loads(other.serialized_data):
@@ -130,6 +133,7 @@ def to_post_revisions(apps, schema_editor):
             created_by_id=version.revision.user_id,
             content=content,
         )
+    apps.get_model("reversion", "Revision").objects.using(db).filter(pk__in=converted).delete()
 
 
 def forget_post_revision_permissions(apps, schema_editor):

@@ -106,6 +106,7 @@ def test_the_migration_keeps_every_post_revision_as_it_read():
 
     back = _Rows()
     migration.to_post_revisions(_apps_with(back), editor)
+    assert not Version.objects.exists()  # gone back, not kept twice
     assert back.created == [
         {"post_id": post.pk, "created_at": at, "created_by_id": None, "content": old}
     ]
