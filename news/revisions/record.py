@@ -76,7 +76,7 @@ def revisions_of(post_id: int) -> QuerySet[Revision]:
     )
 
 
-def post_id(revision: Revision) -> int:
+def revision_post_id(revision: Revision) -> int:
     """The post a revision is of (each revision keeps one post)."""
     return int(Version.objects.get_for_model(Post).get(revision=revision).object_id)
 

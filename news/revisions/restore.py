@@ -14,8 +14,8 @@ from news.revisions.record import (
     DATE_FIELDS,
     PLAIN_FIELDS,
     content,
-    post_id,
     record_revision,
+    revision_post_id,
     snapshot,
     time_text,
 )
@@ -34,7 +34,7 @@ class RestorePlan:
 
 
 def plan_restore(revision: Revision, post: Post | None = None) -> RestorePlan:
-    post = post or Post.objects.select_related("category").get(pk=post_id(revision))
+    post = post or Post.objects.select_related("category").get(pk=revision_post_id(revision))
     current = snapshot(post)
     # A revision from before a field was tracked leaves that field as it is now.
     wanted = {**current, **content(revision)}
@@ -85,7 +85,8 @@ def restore_revision(revision: Revision, *, by) -> RestorePlan:
     Raises ValidationError if the old content breaks a rule that holds now.
     """
     with transaction.atomic():
-        post = Post.objects.select_for_update().select_related("category").get(pk=post_id(revision))
+        posts = Post.objects.select_for_update().select_related("category")
+        post = posts.get(pk=revision_post_id(revision))
         plan = plan_restore(revision, post)
         wanted = plan.content
         old_slug = post.slug
