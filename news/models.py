@@ -223,6 +223,7 @@ class Post(models.Model):
         max_length=32,
         default=new_preview_key,
         editable=False,
+        # news.services changes it when the post is published or taken down.
         help_text="Part of every shared preview link: changing it revokes them all.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -257,11 +258,6 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk and self.status != self._stored_status():
-            # Published or taken down: links shared while it was a draft stop working.
-            self.preview_key = new_preview_key()
-            if kwargs.get("update_fields"):
-                kwargs["update_fields"] = {*kwargs["update_fields"], "preview_key"}
         self._date_publication()
         # Sanitised here as well as in forms: nothing unsafe is stored, whatever the path in.
         self.body = self._meta.get_field("body").sanitize(self.body)
@@ -288,9 +284,6 @@ class Post(models.Model):
             errors["expires_at"] = "The take-down time must come after the publication date."
         if errors:
             raise ValidationError(errors)
-
-    def _stored_status(self) -> str | None:
-        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
     def _date_publication(self):
         """A post published without a date is published now."""
@@ -384,25 +377,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.post.slug}"
-
-
-class PostRevision(models.Model):
-    """A copy of a post's content as it was saved, so staff can compare and restore."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,  # the history outlives the account that wrote it
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    content = models.JSONField(help_text="The post's editable fields at this save.")
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
-
-    def __str__(self):
-        return f"{self.post} at {self.created_at:%Y-%m-%d %H:%M}"

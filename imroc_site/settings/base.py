@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "taggit",
     # The content stamp behind Last-Modified: depends on nothing, every app may stamp it.
     "freshness",
+    # Keeps every version of a post (news.revisions.record says what one holds).
+    "reversion",
     "documents",
     "news",
     "comments",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from news.models import Post
 from news.preview import make_preview_token, preview_path
+from news.services import publish, unpublish
 from tests.factories import attach, make_comment, make_document, make_post, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -157,11 +158,10 @@ def test_a_link_stops_working_once_the_post_is_taken_down_after_publishing(clien
     link = preview_path(post)
     assert client.get(link).status_code == 200
 
-    post.status = Post.Status.PUBLISHED
-    post.save()
+    publish([post], by=None)
     assert client.get(link).status_code == 302  # public now: the link leads to the post
-    post.status = Post.Status.DRAFT
-    post.save()
+    unpublish([post], by=None)
+    post.refresh_from_db()
 
     assert client.get(link).status_code == 404
     assert client.get(preview_path(post)).status_code == 200  # a fresh link works
