@@ -146,7 +146,7 @@ def forget_post_revision_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("news", "0011_comments_open"),
+        ("news", "0012_move_contentstamp"),
         ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         ("documents", "0001_initial"),
