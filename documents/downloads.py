@@ -8,7 +8,6 @@ here: `Download.for_request()` decides what one request gets, as a static file s
 import logging
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -23,7 +22,7 @@ from django.http import (
     HttpResponseNotModified,
 )
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import content_disposition_header, http_date, parse_http_date_safe
 
 from documents.models import Document
 
@@ -125,44 +124,6 @@ def is_crawler(user_agent: str) -> bool:
     return any(
         marker and marker.lower() in agent for marker in settings.DOCUMENTS_CRAWLER_USER_AGENTS
     )
-
-
-# Typographic characters that have a plain ASCII look-alike; accents are dropped separately.
-_ASCII_LOOKALIKES = str.maketrans(
-    {
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-        "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "",
-        "\u2026": "...", "\u00a0": " ", "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE",
-        "\u0153": "oe", "\u0152": "OE", "\u00f8": "o", "\u00d8": "O", "\u0142": "l",
-        "\u0141": "L", "\u00f0": "d", "\u00de": "Th", "\u00fe": "th",
-    }
-)  # fmt: skip
-
-
-def ascii_filename(filename: str) -> str:
-    """`filename` for clients that know no better than plain `filename=`: printable ASCII,
-    accents dropped, other characters replaced with "_", no quote or backslash."""
-    stem, dot, extension = filename.rpartition(".")
-    if not dot:
-        stem, extension = filename, ""
-    decomposed = unicodedata.normalize("NFKD", stem.translate(_ASCII_LOOKALIKES))
-    stem = "".join(char for char in decomposed if not unicodedata.combining(char))
-    stem = re.sub(r'[^\x20-\x7e]+|["\\]', "_", stem).strip()
-    if not re.search(r"[A-Za-z0-9]", stem):
-        stem = "document"
-    extension = re.sub(r"[^A-Za-z0-9]", "", extension)
-    return f"{stem}.{extension}" if extension else stem
-
-
-def content_disposition(filename: str, *, inline: bool) -> str:
-    """The header with an ASCII `filename` and, when that had to change the name, the exact
-    name as RFC 6266 `filename*` (percent-encoded UTF-8, so no character can end the header)."""
-    kind = "inline" if inline else "attachment"
-    fallback = ascii_filename(filename)
-    if fallback == filename:
-        return f'{kind}; filename="{fallback}"'
-    return f"{kind}; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
 
 
 class PaperFileResponse(FileResponse):
@@ -311,7 +272,9 @@ class Download:
             response["Last-Modified"] = http_date(self.document.file_updated_at.timestamp())
         if representation:
             response["Content-Type"] = self.content_type
-            response["Content-Disposition"] = content_disposition(
-                self.document.download_filename, inline=self.inline
+            # Django's header: a plain `filename` for a printable ASCII name, else the exact
+            # name as RFC 6266 `filename*` (percent-encoded UTF-8: nothing can end the header).
+            response["Content-Disposition"] = content_disposition_header(
+                not self.inline, self.document.download_filename
             )
         return response

@@ -26,14 +26,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from documents.ingest import (
-    find_preview,
-    ingest_upload,
-    preview_url,
-    replace_file,
-    title_from_name,
-)
+from documents.ingest import ingest_upload, replace_file, title_from_name
 from documents.models import Document, DocumentVersion, DownloadDay
+from documents.previews import find_preview, preview_url
 from imroc_site.demo.pdf import make_pdf
 from tests.factories import attach, make_document, make_post, pdf_bytes
 
