@@ -39,29 +39,30 @@ def accessible_format_mailto(title: str) -> str:
 
 
 def _problems(report: dict, *, text_read: bool) -> list[str]:
-    problems = []
-    if not report["tagged"]:
-        problems.append(
+    checks = [
+        (
+            not report["tagged"],
             "No tags: screen readers cannot tell headings, lists and tables from the body "
-            "text. Export it again with tags for accessibility switched on."
-        )
-    if not report["language"]:
-        problems.append(
+            "text. Export it again with tags for accessibility switched on.",
+        ),
+        (
+            not report["language"],
             "No language set: screen readers may read it with the wrong voice. Set the "
-            "document's language (for example English, UK) before exporting."
-        )
-    if not report["has_title"]:
-        problems.append(
+            "document's language (for example English, UK) before exporting.",
+        ),
+        (
+            not report["has_title"],
             "No title in the file's properties: screen readers announce the file name "
-            "instead. Fill in the title in the document's properties before exporting."
-        )
-    elif not report["shows_title"]:
-        problems.append(
+            "instead. Fill in the title in the document's properties before exporting.",
+        ),
+        (
+            report["has_title"] and not report["shows_title"],
             "Readers show the file name instead of the title: turn on “display document "
-            "title” in the PDF's initial view settings."
-        )
-    problems += _text_problems(report, text_read=text_read)
-    return problems
+            "title” in the PDF's initial view settings.",
+        ),
+    ]
+    problems = [sentence for missing, sentence in checks if missing]
+    return problems + _text_problems(report, text_read=text_read)
 
 
 def _text_problems(report: dict, *, text_read: bool) -> list[str]:

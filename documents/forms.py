@@ -2,8 +2,8 @@
 
 from django import forms
 
+from documents.formats import enabled_formats
 from documents.ingest import check_upload
-from documents.validators import enabled_formats
 
 
 class DocumentForm(forms.ModelForm):

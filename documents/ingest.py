@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image
 
+from documents.formats import FileFormat
 from documents.models import Document, DocumentVersion
 from documents.pdf import read_contents
-from documents.validators import FileFormat, validate_upload
+from documents.validators import validate_upload
 
 
 def check_upload(uploaded_file: File, replacing: Document | None = None) -> tuple[FileFormat, str]:

@@ -12,6 +12,9 @@ this app imports nothing from news and news keeps importing from here: dependenc
 one way. The other way round (news deciding which papers are public) was not chosen because
 this app's own pages (library, paper page, download, preview, sitemap) must answer the
 question themselves, and could not without asking news.
+
+Over 250 lines because it holds the app's three models (a paper, its earlier versions, its
+downloads per day) and the one definition of a public paper, which belong together.
 """
 
 import re

@@ -15,7 +15,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from documents import accessibility
-from documents.validators import PDF, PDF_ERRORS, FileFormat
+from documents.formats import PDF, FileFormat
+from documents.validators import PDF_ERRORS
 
 PREVIEW_WIDTHS = (240, 480)
 MAX_TEXT_LENGTH = 2 * 1024 * 1024  # characters kept for search; the rest of a huge paper is not
