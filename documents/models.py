@@ -70,22 +70,33 @@ def _on_published_posts(attachments):
     return attachments.filter(Exists(posts.published().filter(pk=OuterRef("post"))))
 
 
+def _shown_with_posts() -> Q:
+    """All but staff-only papers: what a post shows, and so public once the post is published."""
+    return ~Q(visibility=Document.Visibility.STAFF)
+
+
 class DocumentQuerySet(models.QuerySet):
     def public(self):
         """Papers anyone may find and download.
 
-        Public papers are, unless every post carrying them is still unpublished; papers kept
-        "with their posts" (the default, so a paper for an embargoed post never shows early)
-        only once a published post carries one. Staff-only papers never are.
+        A paper is public once a published post carries it, unless it is staff-only; a paper
+        marked public is also public while no post carries it at all. So papers kept "with
+        their posts" (the default) never show before their post, and a public paper attached
+        only to unpublished posts waits for them too.
         """
         attachments = _attachments().filter(document=OuterRef("pk"))
         on_any_post = Exists(attachments)
         on_published_post = Exists(_on_published_posts(attachments))
-        public = Q(visibility=Document.Visibility.PUBLIC)
-        with_posts = Q(visibility=Document.Visibility.WITH_POSTS)
-        return self.filter(
-            (public & (on_published_post | ~on_any_post)) | (with_posts & on_published_post)
-        )
+        in_library_only = Q(visibility=Document.Visibility.PUBLIC) & ~on_any_post
+        return self.filter((_shown_with_posts() & on_published_post) | in_library_only)
+
+    def shown_with_posts(self):
+        """Papers a post shows with it (all but staff-only ones), public once it is published.
+
+        For the app attaching papers: a published post's papers, as this filters them, are
+        exactly its public papers (see public()).
+        """
+        return self.filter(_shown_with_posts())
 
     def with_is_public(self):
         """Each paper's `is_public` read in the same query, from the same definition."""

@@ -206,3 +206,17 @@ def test_a_paper_is_public_alone_exactly_when_the_public_queryset_holds_it(clien
         assert Document.objects.with_is_public().get(pk=document.pk).is_public is expected, case
         served = client.get(document.get_download_url()).status_code == 200
         assert served is expected, case
+
+
+def test_a_published_posts_papers_shown_with_it_are_exactly_its_public_ones():
+    post = make_post()
+    papers = [
+        make_document(title=chosen.label, name=f"{chosen}.pdf", visibility=chosen)
+        for chosen in Document.Visibility
+    ]
+    attach(post, *papers)
+
+    shown = Document.objects.shown_with_posts().filter(attachments__post=post)
+
+    assert set(shown) == set(Document.objects.public().filter(attachments__post=post))
+    assert {paper.visibility for paper in shown} == {"public", "with_posts"}
