@@ -242,10 +242,6 @@ LOGGING = {
 
 # --- Posts (news) ---------------------------------------------------------------------------
 
-# Which posts are published, for papers kept "with their posts": news decides.
-DOCUMENTS_POST_CONDITIONS = "news.selectors.document_post_conditions"
-# The published posts carrying each paper, listed on its page: news knows (ids → {id: posts}).
-DOCUMENTS_USED_IN = "news.selectors.published_posts_using"
 # Days a shared preview link of an unpublished post keeps working.
 PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
 # Largest featured image accepted, in pixels (width × height): bigger ones are refused.

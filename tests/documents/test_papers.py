@@ -1,3 +1,8 @@
+"""Papers themselves: sizes as the site shows them, who may have a paper, uploads refused
+by content, and deleting."""
+
+import os
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -7,6 +12,9 @@ from pypdf import PdfReader
 
 from documents.models import Document, human_size
 from news.models import Post
+from tests.documents.conftest import (
+    png_bytes,
+)
 from tests.factories import attach, make_document, make_post, make_staff, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -81,18 +89,8 @@ def test_editors_can_download_papers_of_drafts(client, django_user_model):
     assert "private" in response["Cache-Control"]
 
 
-def _png_bytes():
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 REFUSED_UPLOADS = [
-    ("renamed PNG", _png_bytes, "looks like a PNG image"),
+    ("renamed PNG", png_bytes, "looks like a PNG image"),
     ("HTML", lambda: b"<!DOCTYPE html><html><script>alert(1)</script></html>", "web page (HTML)"),
     ("ZIP", lambda: b"PK\x03\x04" + b"\x00" * 100, "ZIP archive"),
     ("empty", lambda: b"", "is empty"),
@@ -114,7 +112,7 @@ def test_upload_that_is_not_a_pdf_is_refused_with_the_reason(kind, make_content,
 
 
 def test_admin_refuses_a_renamed_image_and_keeps_the_title(admin_client):
-    upload = SimpleUploadedFile("business-case.pdf", _png_bytes(), content_type="application/pdf")
+    upload = SimpleUploadedFile("business-case.pdf", png_bytes(), content_type="application/pdf")
 
     response = admin_client.post(
         reverse("admin:documents_document_add"), {"title": "My careful title", "file": upload}
@@ -150,8 +148,6 @@ def test_deleting_a_paper_removes_its_file(admin_client, django_capture_on_commi
         )
 
     assert not Document.objects.exists()
-    import os
-
     assert not os.path.exists(path)
 
 
@@ -171,8 +167,6 @@ def test_deleting_a_paper_in_use_shows_its_posts_before_confirming(admin_client)
 
 
 def test_a_new_paper_waits_for_its_posts_by_default(client):
-    from django.core.files.base import ContentFile
-
     document = Document(title="Embargoed report", file=ContentFile(pdf_bytes(), name="e.pdf"))
     document.full_clean()
     document.save()
@@ -187,3 +181,42 @@ def test_a_new_paper_waits_for_its_posts_by_default(client):
     draft.save()
     assert client.get(document.get_download_url()).status_code == 200
     assert client.get(reverse("documents:library")).content.decode().count("Embargoed report")
+
+
+def test_a_paper_is_public_alone_exactly_when_the_public_queryset_holds_it(client):
+    """document.is_public, with_is_public() and public() say the same, case by case."""
+    published, draft = make_post(), make_post(status=Post.Status.DRAFT)
+    visibility = Document.Visibility
+    cases = {
+        "public, on no post": (visibility.PUBLIC, [], True),
+        "public, on a draft only": (visibility.PUBLIC, [draft], False),
+        "public, on a draft and a published post": (visibility.PUBLIC, [draft, published], True),
+        "with its posts, on no post": (visibility.WITH_POSTS, [], False),
+        "with its posts, on a draft only": (visibility.WITH_POSTS, [draft], False),
+        "with its posts, on a published post": (visibility.WITH_POSTS, [published], True),
+        "staff only, on a published post": (visibility.STAFF, [published], False),
+    }
+    for number, (case, (chosen, posts, expected)) in enumerate(cases.items()):
+        document = make_document(title=case, name=f"{number}.pdf", visibility=chosen)
+        for post in posts:
+            attach(post, document)
+
+        assert document.is_public is expected, case
+        assert Document.objects.public().filter(pk=document.pk).exists() is expected, case
+        assert Document.objects.with_is_public().get(pk=document.pk).is_public is expected, case
+        served = client.get(document.get_download_url()).status_code == 200
+        assert served is expected, case
+
+
+def test_a_published_posts_papers_shown_with_it_are_exactly_its_public_ones():
+    post = make_post()
+    papers = [
+        make_document(title=chosen.label, name=f"{chosen}.pdf", visibility=chosen)
+        for chosen in Document.Visibility
+    ]
+    attach(post, *papers)
+
+    shown = Document.objects.shown_with_posts().filter(attachments__post=post)
+
+    assert set(shown) == set(Document.objects.public().filter(attachments__post=post))
+    assert {paper.visibility for paper in shown} == {"public", "with_posts"}
