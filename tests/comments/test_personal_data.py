@@ -147,13 +147,6 @@ def test_a_blank_address_finds_and_erases_nothing(thread):
 # --- The admin page -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def moderator(client, django_user_model):
-    user = make_staff(django_user_model, "Moderators")
-    client.force_login(user)
-    return user
-
-
 def test_the_queue_links_to_the_personal_data_page(client, moderator):
     html = client.get(reverse("admin:comments_comment_changelist")).content.decode()
     assert f'<a href="{reverse(PAGE)}">Personal data</a>' in html
