@@ -71,8 +71,8 @@ def discussion_pages(client) -> dict[str, bytes]:
     """The privacy notice, a closed discussion and the page a moderator's email link opens."""
     from django.contrib.auth.models import Group
 
-    from comments.email_links import action_url
     from comments.models import Comment
+    from comments.moderation_links import action_url
     from tests.factories import make_post, make_staff
 
     closed = make_post(comments_open=False)

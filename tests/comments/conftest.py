@@ -6,12 +6,15 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
+from django.tasks import TaskResultStatus
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, DiscussionSettings, ModeratorPreference
 from comments.services import moderate, submit_comment
+from comments.tasks import send_email
 from tests.factories import make_post, make_staff
 
 # --- The public reply form ------------------------------------------------------------------
@@ -158,6 +161,13 @@ def reply(django_capture_on_commit_callbacks):
 def approve(comment, by, django_capture_on_commit_callbacks, status=Comment.Status.APPROVED):
     with django_capture_on_commit_callbacks(execute=True):
         moderate(Comment.objects.filter(pk=comment.pk), status=status, by=by)
+
+
+def send_queued_emails() -> list:
+    """Run the emails waiting in the database task queue, as the worker would; what they sent."""
+    for row in DBTaskResult.objects.filter(status=TaskResultStatus.READY).order_by("enqueued_at"):
+        send_email.call(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
+    return list(mail.outbox)
 
 
 def link_in(message, label):
