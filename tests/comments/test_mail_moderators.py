@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.core.management import call_command
 
@@ -104,3 +105,44 @@ def test_no_digest_when_no_reply_waits(django_user_model, reply):
 
     assert mail.outbox == []
     assert "no digest sent" in output.getvalue()
+
+
+# --- Who is a moderator: whoever holds the permission -----------------------------------------
+
+
+def test_whoever_holds_the_permission_through_another_group_or_directly_is_emailed(
+    django_user_model, reply
+):
+    can_moderate = Permission.objects.get(codename="change_comment")
+    reviewers = Group.objects.create(name="Reviewers")
+    reviewers.permissions.add(can_moderate)
+    through_a_group = with_email(django_user_model.objects.create_user("rene", is_staff=True))
+    through_a_group.groups.add(reviewers)
+    directly = with_email(django_user_model.objects.create_user("dara", is_staff=True))
+    directly.user_permissions.add(can_moderate)
+    with_email(django_user_model.objects.create_user("viewer", is_staff=True))  # no permission
+
+    reply()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([through_a_group.email, directly.email])
+    digest_reader = with_email(django_user_model.objects.create_user("dee", is_staff=True))
+    digest_reader.user_permissions.add(can_moderate)
+    ModeratorPreference.objects.create(user=digest_reader, delivery="daily")
+    mail.outbox.clear()
+    call_command("send_moderation_digest", stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [[digest_reader.email]]
+
+
+def test_a_moderator_who_loses_the_permission_is_emailed_no_more(django_user_model, reply, morgan):
+    daily = moderator_with(django_user_model, "dana", ModeratorPreference.Delivery.DAILY)
+    reply()
+    assert [m.to for m in mail.outbox] == [[morgan.email]]
+
+    moderators = Group.objects.get(name="Moderators")
+    morgan.groups.remove(moderators)
+    daily.groups.remove(moderators)
+    mail.outbox.clear()
+    reply(text="Another reply")
+    call_command("send_moderation_digest", stdout=io.StringIO())
+
+    assert mail.outbox == []
