@@ -6,12 +6,13 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from comments.client import sign_form_time
 from comments.models import Comment, DiscussionSettings, ModeratorPreference
 from comments.services import moderate, submit_comment
 from comments.tasks import send_email
@@ -22,7 +23,7 @@ from tests.factories import make_post, make_staff
 
 def form_time(seconds_ago: float = 60) -> str:
     """The form's signed time, as if the page had been opened `seconds_ago`."""
-    return signing.Signer(salt="comments.form-time").sign_object(int(time.time() - seconds_ago))
+    return sign_form_time(int(time.time() - seconds_ago))
 
 
 def form_data(**changes) -> dict:
