@@ -137,7 +137,7 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
     @admin.display(description="post")
     def post_link(self, comment):
         post = comment.post
-        state = "" if post.state == "published" else f" ({post.state}: not public)"
+        state = "" if post.is_public else f" ({post.state}: not public)"
         return format_html('<a href="{}">{}</a>{}', post.get_absolute_url(), post.title, state)
 
     @admin.display(description="in reply to")
