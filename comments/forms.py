@@ -1,7 +1,10 @@
+"""The public "Leave a Reply" form: what a visitor (or signed-in staff) may send, and how each
+mistake is explained."""
+
 from django import forms
-from django.conf import settings
 
 from comments.models import Comment
+from comments.policy import ReplyPolicy
 
 REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
 NOTIFY_LABEL = "Email me when my comment is published"
@@ -66,8 +69,9 @@ class CommentForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, post=None, user=None, **kwargs):
+    def __init__(self, *args, post, policy: ReplyPolicy, user=None, **kwargs):
         self.post = post
+        self.policy = policy
         self.user = user if user is not None and user.is_authenticated else None
         super().__init__(*args, **kwargs)
         # Judged by clean_parent, the signature and the honeypot rule, whatever they hold.
@@ -110,7 +114,7 @@ class CommentForm(forms.ModelForm):
                 "The comment you were answering is no longer shown. Send your reply again and "
                 "it will be posted under the post instead."
             )
-        if parent.depth + 1 >= settings.COMMENTS_THREAD_DEPTH:
+        if not self.policy.has_room_below(parent):
             return self._drop_parent(
                 "This conversation cannot go any deeper. Send your reply again and it will be "
                 "posted under the post instead."

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from news.models import ContentStamp, Post
+from freshness.models import ContentStamp
+from news.models import Post
 from news.revisions.record import PRIOR_STATE_NOTE, content, revisions_of
 from news.services import publish, save_post, unpublish
 from tests.factories import make_post, make_staff

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from comments.email_links import action_url
 from comments.models import Comment
+from comments.moderation_links import action_url
 from documents.models import Document
 from news.models import Post
 from tests.factories import make_post, make_staff

@@ -1,35 +1,15 @@
-import time
+"""Posting a reply through the public form: saved, shown to its author, refused from other sites."""
 
 import pytest
-from django.core import signing
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.pending import PENDING_COOKIE
 from news.models import Post
+from tests.comments.conftest import form_data, reply_url
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def form_time(seconds_ago: float = 60) -> str:
-    """The form's signed time, as if the page had been opened `seconds_ago`."""
-    return signing.Signer(salt="comments.form-time").sign_object(int(time.time() - seconds_ago))
-
-
-def reply(**changes) -> dict:
-    return {
-        "name": "Sam Carter",
-        "email": "sam@example.org",
-        "website": "",
-        "text": "Thank you for sharing these papers.\nThey help our team.",
-        "issued": form_time(),
-        **changes,
-    }
-
-
-def reply_url(post):
-    return reverse("comments:post", kwargs={"post_id": post.pk})
 
 
 def test_post_page_has_the_reply_form_with_its_labels(client):
@@ -45,7 +25,7 @@ def test_post_page_has_the_reply_form_with_its_labels(client):
 def test_valid_reply_is_saved_pending_and_shown_only_to_its_author(client):
     post = make_post()
 
-    response = client.post(reply_url(post), reply(website="https://example.org"))
+    response = client.post(reply_url(post), form_data(website="https://example.org"))
 
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
@@ -64,7 +44,7 @@ def test_valid_reply_is_saved_pending_and_shown_only_to_its_author(client):
 
 def test_reload_after_posting_does_not_post_again(client):
     post = make_post()
-    response = client.post(reply_url(post), reply(), follow=True)
+    response = client.post(reply_url(post), form_data(), follow=True)
     assert response.redirect_chain[-1][1] == 302
     client.get(post.get_absolute_url())
     assert Comment.objects.count() == 1
@@ -73,7 +53,9 @@ def test_reload_after_posting_does_not_post_again(client):
 def test_invalid_reply_keeps_what_was_typed_and_explains_each_error(client):
     post = make_post()
 
-    response = client.post(reply_url(post), reply(name="", email="not-an-email", text="My words"))
+    response = client.post(
+        reply_url(post), form_data(name="", email="not-an-email", text="My words")
+    )
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -135,7 +117,7 @@ def test_replies_are_escaped(client):
 )
 def test_replies_from_other_sites_are_refused(client, headers):
     post = make_post()
-    response = client.post(reply_url(post), reply(), headers=headers)
+    response = client.post(reply_url(post), form_data(), headers=headers)
     assert response.status_code == 403
     assert not Comment.objects.exists()
 
@@ -149,14 +131,14 @@ def test_replies_from_other_sites_are_refused(client, headers):
     ],
 )
 def test_replies_from_this_site_are_accepted(client, headers):
-    response = client.post(reply_url(make_post()), reply(), headers=headers)
+    response = client.post(reply_url(make_post()), form_data(), headers=headers)
     assert response.status_code == 302
     assert Comment.objects.count() == 1
 
 
 def test_cannot_reply_to_a_draft(client):
     post = make_post(status=Post.Status.DRAFT)
-    assert client.post(reply_url(post), reply()).status_code == 404
+    assert client.post(reply_url(post), form_data()).status_code == 404
     assert not Comment.objects.exists()
 
 
@@ -174,7 +156,7 @@ def test_a_forged_pending_cookie_shows_nothing(client):
 def test_pending_cookie_only_reveals_the_authors_own_replies(client):
     post = make_post()
     other = make_comment(post, status=Comment.Status.PENDING, text="Another visitor's words")
-    client.post(reply_url(post), reply())
+    client.post(reply_url(post), form_data())
 
     html = client.get(post.get_absolute_url()).content.decode()
 
@@ -184,7 +166,7 @@ def test_pending_cookie_only_reveals_the_authors_own_replies(client):
 
 def test_once_approved_the_author_sees_it_without_the_notice(client):
     post = make_post()
-    client.post(reply_url(post), reply())
+    client.post(reply_url(post), form_data())
     Comment.objects.update(status=Comment.Status.APPROVED)
 
     html = client.get(post.get_absolute_url()).content.decode()
@@ -209,7 +191,7 @@ def test_only_published_replies_make_pages_fresh_again(client):
     last_modified = stranger.get(url)["Last-Modified"]
 
     with time_machine.travel(timezone.now() + timedelta(minutes=2)):
-        client.post(reply_url(post), reply())
+        client.post(reply_url(post), form_data())
         moderate(Comment.objects.all(), status=Comment.Status.SPAM, by=None)
         moderate(Comment.objects.all(), status=Comment.Status.PENDING, by=None)
         unchanged = stranger.get(url, headers={"If-Modified-Since": last_modified})
@@ -235,7 +217,7 @@ def test_the_page_with_reply_errors_is_the_post_page_in_full(client):
     post = make_post(title="Discussed", days_ago=2)
     post.tags.add("Recovery")
 
-    html = client.post(reply_url(post), reply(name="")).content.decode()
+    html = client.post(reply_url(post), form_data(name="")).content.decode()
 
     assert f'href="{older.get_absolute_url()}" rel="prev"' in html
     assert 'type="application/ld+json"' in html and 'rel="tag">Recovery</a>' in html

@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 from comments.rules import DUPLICATE, TOO_FAST, TOO_MANY
+from tests.comments.conftest import form_data, form_time, reply_url
 from tests.factories import make_comment, make_post, make_staff
-from tests.test_comments import form_time, reply, reply_url
 
 pytestmark = pytest.mark.django_db
 
 
 def send(client, post, **changes):
-    return client.post(reply_url(post), reply(**changes))
+    return client.post(reply_url(post), form_data(**changes))
 
 
 def rules(**changes) -> DiscussionSettings:
@@ -105,7 +105,7 @@ def test_the_error_page_renews_the_form_time_so_a_resend_succeeds(client):
     response = send(client, post, issued=form_time(seconds_ago=2 * 24 * 60 * 60))
     fresh = re.search(r'name="issued" value="([^"]+)"', response.content.decode()).group(1)
     with time_machine.travel(timezone.now() + timedelta(seconds=30)):
-        again = client.post(reply_url(post), {**reply(), "issued": fresh})
+        again = client.post(reply_url(post), {**form_data(), "issued": fresh})
     assert again.status_code == 302 and Comment.objects.count() == 1
 
 
@@ -127,7 +127,7 @@ def test_a_second_reply_from_the_same_address_within_15_seconds_is_refused(clien
 def test_another_address_is_not_slowed_down(client):
     post = make_post()
     send(client, post)
-    other = client.post(reply_url(post), reply(text="From elsewhere."), REMOTE_ADDR="192.0.2.7")
+    other = client.post(reply_url(post), form_data(text="From elsewhere."), REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302 and Comment.objects.count() == 2
 
 
@@ -180,26 +180,28 @@ def test_words_a_moderator_binned_may_be_said_again(client, settings):
 def test_the_address_is_read_through_trusted_proxies_only(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     post = make_post()
-    client.post(reply_url(post), reply(), headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.4"})
+    client.post(
+        reply_url(post), form_data(), headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.4"}
+    )
     assert saved().ip_address == "198.51.100.4"  # the one our own proxy saw
 
 
 def test_a_damaged_forwarded_address_falls_back_to_the_connection(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     post = make_post()
-    client.post(reply_url(post), reply(), headers={"X-Forwarded-For": "nope"})
+    client.post(reply_url(post), form_data(), headers={"X-Forwarded-For": "nope"})
     assert saved().ip_address == "127.0.0.1"
-    response = client.post(reply_url(post), reply(), headers={"X-Forwarded-For": "nope"})
+    response = client.post(reply_url(post), form_data(), headers={"X-Forwarded-For": "nope"})
     refused_with(response, TOO_FAST)  # the limits still apply
 
 
 def test_without_trusted_proxies_forwarded_addresses_are_ignored(client):
-    client.post(reply_url(make_post()), reply(), headers={"X-Forwarded-For": "203.0.113.9"})
+    client.post(reply_url(make_post()), form_data(), headers={"X-Forwarded-For": "203.0.113.9"})
     assert saved().ip_address == "127.0.0.1"
 
 
 def test_the_browser_name_is_recorded(client):
-    client.post(reply_url(make_post()), reply(), headers={"User-Agent": "Firefox/140"})
+    client.post(reply_url(make_post()), form_data(), headers={"User-Agent": "Firefox/140"})
     assert saved().user_agent == "Firefox/140"
 
 
@@ -229,7 +231,7 @@ def test_a_known_author_is_published_at_once_when_the_setting_is_on(client):
     assert saved_latest().status == Comment.Status.PENDING
 
     rules(auto_approve_known_authors=True)
-    client.post(reply_url(post), reply(text="Another one"), REMOTE_ADDR="192.0.2.1")
+    client.post(reply_url(post), form_data(text="Another one"), REMOTE_ADDR="192.0.2.1")
     latest = saved_latest()
     assert latest.status == Comment.Status.APPROVED and "Known author" in latest.reason
 

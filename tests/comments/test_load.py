@@ -21,8 +21,8 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.rules import DUPLICATE, TOO_FAST
+from tests.comments.conftest import form_data
 from tests.factories import make_post
-from tests.test_comments import reply
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,7 +128,7 @@ def test_fifty_replies_at_once_are_all_saved(live_server, server_like_production
         f"Reply {number} of {VISITORS}: thank you for this post." for number in range(VISITORS)
     ]
     forms = [
-        reply(name=f"Visitor {number}", email=f"visitor{number}@example.org", text=text)
+        form_data(name=f"Visitor {number}", email=f"visitor{number}@example.org", text=text)
         for number, text in enumerate(texts)
     ]
 
@@ -153,7 +153,7 @@ def test_the_same_reply_sent_twenty_times_at_once_is_saved_once_and_never_fails(
     server_like_production()
     mode = database_mode()
     assert_production_like(mode)
-    form = reply(text="The very same words, sent again and again.")
+    form = form_data(text="The very same words, sent again and again.")
 
     answers = send_together(
         live_server + reverse("comments:post", args=[post.pk]), [form] * SAME_REPLY_SENDERS

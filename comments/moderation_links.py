@@ -1,25 +1,23 @@
-"""Moderating a reply from an email: signed, expiring, single-use links for one moderator.
+"""Links for people outside a request: single-use moderation links (their tokens, read back
+here too) and the admin's addresses, written into emails by the task worker.
 
 A link names the reply, the action, the moderator it was sent to and the reply's
 `moderated_at` when it was signed. Any decision on the reply changes `moderated_at`, so every
 link sent about it stops working at once. Following a link only shows what it would do: mail
-scanners open links, and only the button (a POST) acts.
+scanners open links, and only the button (a POST) acts (see views.moderate_from_email).
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
-from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
-from comments import services
 from comments.models import Comment
-from comments.origin import cross_origin_protected
+from comments.moderators import moderators
 
+# Unchanged since the module was email_links.py: links already sent keep working.
 _SALT = "comments.email_links"
 ALREADY_MODERATED = "This reply has already been moderated, so the links about it no longer work."
 
@@ -104,40 +102,7 @@ def read_link(token: str) -> Link:
         raise LinkRefused(410, "This reply no longer exists.")
     if _stamp(comment.moderated_at) != stamp:
         raise LinkRefused(410, ALREADY_MODERATED)
-    moderator = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if moderator is None or not moderator.has_perm("comments.change_comment"):
+    moderator = moderators().filter(pk=user_id).first()
+    if moderator is None:
         raise LinkRefused(410, "The account this link was sent to can no longer moderate replies.")
     return Link(comment=comment, action=action, moderator=moderator)
-
-
-def _private(response):
-    # The page names a reply that may never be published and acts for one moderator.
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _refused(request, refused: LinkRefused):
-    context = {"message": refused.message, "queue_url": admin_queue_url()}
-    return _private(
-        render(request, "comments/moderate/refused.html", context, status=refused.status)
-    )
-
-
-@cross_origin_protected
-@require_http_methods(["GET", "HEAD", "POST"])
-def moderate_from_email(request, token: str):
-    try:
-        link = read_link(token)
-    except LinkRefused as refused:
-        return _refused(request, refused)
-    context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
-    if request.method != "POST":
-        return _private(render(request, "comments/moderate/confirm.html", context))
-    # Only a reply still as it was when the link was signed: two moderators pressing at once
-    # cannot both decide.
-    unchanged = Comment.objects.filter(pk=link.comment.pk, moderated_at=link.comment.moderated_at)
-    reason = f"{link.done} from email by {link.moderator.get_username()}"
-    if not services.moderate(unchanged, status=link.status, by=link.moderator, reason=reason):
-        return _refused(request, LinkRefused(410, ALREADY_MODERATED))
-    link.comment.refresh_from_db()
-    return _private(render(request, "comments/moderate/done.html", context))
