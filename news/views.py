@@ -187,6 +187,7 @@ def search(request):
         "is_paginated": page.has_other_pages(),
         "page_range": page.paginator.get_elided_page_range(page.number),
         "canonical_query": urlencode(canonical),
+        "max_query_length": limits.MAX_QUERY_LENGTH,
     }
     return render(request, "news/search.html", context)
 
