@@ -78,6 +78,6 @@ def _lookup_holds(obj, lookup: str, wanted) -> bool:
     value = getattr(obj, field)
     if kind == "isnull":
         return (value is None) == wanted
-    if value is None:
-        return False
-    return _COMPARISONS[kind or "exact"](value, wanted)
+    if (compare := _COMPARISONS.get(kind or "exact")) is None:
+        raise ValueError(f"holds() does not understand the lookup {lookup!r}.")
+    return value is not None and compare(value, wanted)

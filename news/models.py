@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from documents.models import Document
 from news.conditions import State, Status, holds, state_conditions, upcoming_condition
@@ -54,6 +55,8 @@ def html_to_text(markup: str) -> str:
 
 
 class Category(models.Model):
+    """A section of the site (News, Events...), with an archive page of its published posts."""
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Shown at the top of its archive page.")
@@ -90,6 +93,10 @@ class PostQuerySet(models.QuerySet):
         if user.is_active and user.has_perm("news.view_post"):
             return self.all()
         return self.published()
+
+    def used_tags(self):
+        """The tags these posts use, each once: of published posts, the tags with a page."""
+        return Tag.objects.filter(models.Exists(self.filter(tags=models.OuterRef("pk"))))
 
     def events(self):
         return self.filter(event_start__isnull=False)
@@ -136,6 +143,9 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
+    """A news item or an event. Public while published, its time come and not yet taken down:
+    Post.objects.published() lists exactly the posts whose `is_public` is true."""
+
     Status = Status  # what staff chose (the stored field)
     State = State  # where the post stands now (`state`, derived from status and dates)
 

@@ -8,7 +8,7 @@ news.calendar, news.preview, news.renditions). Over 250 lines for that reason.
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -17,7 +17,6 @@ from django.utils.decorators import method_decorator
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
 from news import calendar
 from news.feeds import AtomPostsFeed, PostsFeed
@@ -89,8 +88,7 @@ class CategoryArchiveView(PublishedPostsView):
 class TagArchiveView(PublishedPostsView):
     def get_queryset(self):
         # A tag only drafts use is not public either: its page would reveal its name.
-        used = Tag.objects.filter(Exists(Post.objects.published().filter(tags=OuterRef("pk"))))
-        self.tag = get_object_or_404(used, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Post.objects.published().used_tags(), slug=self.kwargs["slug"])
         self.heading = f"Posts tagged “{self.tag.name}”"
         self.empty_message = f"No published posts are tagged “{self.tag.name}” yet."
         return super().get_queryset().filter(tags__slug=self.tag.slug)
@@ -187,6 +185,7 @@ def search(request):
         "is_paginated": page.has_other_pages(),
         "page_range": page.paginator.get_elided_page_range(page.number),
         "canonical_query": urlencode(canonical),
+        "max_query_length": limits.MAX_QUERY_LENGTH,
     }
     return render(request, "news/search.html", context)
 

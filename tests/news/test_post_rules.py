@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from news.conditions import holds
 from news.models import Category, Post
 from tests.factories import make_post
 from tests.news.conftest import category, make_event, page
@@ -149,3 +151,8 @@ def test_sanitiser_keeps_the_formatting_staff_use():
         "<blockquote>",
     ):
         assert kept in post.body
+
+
+def test_a_condition_the_model_cannot_test_by_itself_is_refused_not_guessed():
+    with pytest.raises(ValueError, match="published_at__year"):
+        holds(Q(published_at__year=2025), Post(published_at=timezone.now()))

@@ -161,3 +161,8 @@ def test_search_returns_the_best_first_as_data():
     assert found.terms == ["recovery"]
     assert [result.title for result in found.results] == ["Recovery", "Body only"]
     assert not found.capped
+
+
+def test_the_form_refuses_no_more_than_the_search_reads(client, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_QUERY_LENGTH", 50)
+    assert 'maxlength="50"' in search_page(client)
