@@ -109,7 +109,7 @@ class PostAdmin(PostHistoryMixin, admin.ModelAdmin):
         return {**initial, **super().get_changeform_initial_data(request)}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk and obj.state in ("draft", "scheduled"):
+        if obj is not None and obj.pk and obj.state in (Post.State.DRAFT, Post.State.SCHEDULED):
             context["preview_url"] = request.build_absolute_uri(preview_path(obj))
             context["preview_valid_until"] = timezone.now() + link_lifetime()
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import condition
 
 from freshness.stamp import site_changed_at
+from news.conditions import upcoming_condition
 from news.models import Post
 
 
 def moments_without_a_save(now: datetime) -> list[datetime | None]:
     """The latest times, up to `now`, a post appeared, expired or its event ended."""
-    event_over = Q(event_end__lt=now) | Q(event_end__isnull=True, event_start__lt=now)
+    event_over = Q(event_start__isnull=False) & ~upcoming_condition(now)
     moments = Post.objects.aggregate(
         appeared=Max("published_at", filter=Q(published_at__lte=now)),
         expired=Max("expires_at", filter=Q(expires_at__lte=now)),

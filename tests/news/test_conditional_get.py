@@ -79,7 +79,11 @@ def test_any_change_shown_on_pages_makes_them_fresh_again(client, change):
     assert _fresh_after(client, post.get_absolute_url(), changes[change])
 
 
-def test_an_event_ending_makes_pages_fresh_again(client):
-    ends = timezone.now() + timedelta(minutes=3)
-    make_event("Short event", starts_in_days=0, event_end=ends)
+@pytest.mark.parametrize("with_end", [True, False], ids=["its end", "its start, with no end"])
+def test_an_event_ending_makes_pages_fresh_again(client, with_end):
+    soon = timezone.now() + timedelta(minutes=3)
+    if with_end:
+        make_event("Short event", event_start=soon - timedelta(hours=1), event_end=soon)
+    else:
+        make_event("Talk", event_start=soon)
     assert _fresh_after(client, reverse("news:home"), lambda: None, minutes=10)
