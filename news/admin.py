@@ -98,6 +98,12 @@ class PostAdmin(PostHistoryMixin, admin.ModelAdmin):
         # Here rather than in save_model: tags and papers are only saved by now.
         record_revision(form.instance, by=request.user)
 
+    def delete_model(self, request, obj):
+        services.delete_posts([obj])
+
+    def delete_queryset(self, request, queryset):
+        services.delete_posts(queryset)
+
     @admin.display(description="state")
     def state_label(self, post):
         return post.state.label

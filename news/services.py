@@ -1,8 +1,9 @@
 """Writing posts: saving, publishing and unpublishing, each with what must happen around it.
 
 Every way staff change a post comes through here: the admin form and a revision's restore
-(`save_post`), the admin actions (`publish`, `unpublish`). So preview links are revoked, the
-site's pages made fresh and the history kept by one rule each, whichever way a change came.
+(`save_post`), the admin actions (`publish`, `unpublish`) and deleting (`delete_posts`). So
+preview links are revoked, the site's pages made fresh and the history kept by one rule each,
+whichever way a change came.
 """
 
 from collections.abc import Iterable
@@ -13,7 +14,7 @@ from django.db import transaction
 from freshness.stamp import mark_site_changed
 from news.models import Post, SlugRedirect, new_preview_key
 from news.renditions import make_renditions
-from news.revisions.record import record_prior_state, record_revision
+from news.revisions.record import forget_history, record_prior_state, record_revision
 
 
 def save_post(post: Post, *, by, old_slug: str | None = None) -> Post:
@@ -43,6 +44,15 @@ def unpublish(posts: Iterable[Post], *, by) -> int:
     """Take each post back to draft, revoking its preview links, and keep a revision of it;
     return how many were taken back."""
     return _change(posts, by=by, status=Post.Status.DRAFT)
+
+
+def delete_posts(posts: Iterable[Post]) -> int:
+    """Delete each post with its history (revisions); return how many were deleted."""
+    pks = [post.pk for post in posts]
+    with transaction.atomic():
+        forget_history(pks)
+        _, deleted = Post.objects.filter(pk__in=pks).delete()
+    return deleted.get(Post._meta.label, 0)
 
 
 def _change(posts: Iterable[Post], *, by, **changes) -> int:

@@ -18,15 +18,15 @@ from django.db.migrations.executor import MigrationExecutor
 from comments.models import DiscussionSettings
 from news.models import Category
 
-# The latest data migration that sets the staff groups up, and the function it runs.
-GROUPS_MIGRATION = ("imroc_site", "0005_content_stamp_moved_to_freshness")
+# The function the staff groups' data migrations run, given the models as the last
+# migrations leave them (so a model a later migration drops gets no permissions back).
 _groups = importlib.import_module("imroc_site.migrations._groups")
 _categories = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
 
 
 def ensure_staff_groups() -> dict[str, Group]:
     if Group.objects.filter(name__in=_groups.GROUPS).count() < len(_groups.GROUPS):
-        state = MigrationExecutor(connection).loader.project_state(GROUPS_MIGRATION)
+        state = MigrationExecutor(connection).loader.project_state()
         _groups.sync_groups(state.apps, None)
     return {group.name: group for group in Group.objects.filter(name__in=_groups.GROUPS)}
 

@@ -81,6 +81,13 @@ def revision_post_id(revision: Revision) -> int:
     return int(Version.objects.get_for_model(Post).get(revision=revision).object_id)
 
 
+def forget_history(post_ids) -> None:
+    """Delete the revisions of these posts: a deleted post takes its history with it, as it
+    did before reversion kept it (reversion alone would keep a deleted object's versions)."""
+    for post_id in post_ids:
+        revisions_of(post_id).delete()
+
+
 def record_revision(
     post: Post, *, by, note: str = "", at: datetime | None = None
 ) -> Revision | None:

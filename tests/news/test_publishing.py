@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from freshness.models import ContentStamp
@@ -94,3 +95,23 @@ def test_a_save_revokes_preview_links_only_when_the_status_changes():
     post.status = Post.Status.PUBLISHED
     save_post(post, by=None)
     assert Post.objects.get(pk=post.pk).preview_key != first
+
+
+@pytest.mark.parametrize("how", ["the post's delete page", "the delete action"])
+def test_deleting_a_post_in_the_admin_deletes_its_history_too(client, editor, how):
+    """As when history was a table of news: nothing of a deleted post stays behind."""
+    post = make_post(status=Post.Status.DRAFT)
+    kept = make_post(status=Post.Status.DRAFT)
+    publish([post, kept], by=editor)
+    assert revisions_of(post.pk).exists() and revisions_of(kept.pk).exists()
+    if how == "the delete action":
+        response = client.post(
+            reverse("admin:news_post_changelist"),
+            {"action": "delete_selected", "_selected_action": [post.pk], "post": "yes"},
+        )
+    else:
+        response = client.post(reverse("admin:news_post_delete", args=[post.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Post.objects.filter(pk=post.pk).exists()
+    assert not revisions_of(post.pk).exists()
+    assert revisions_of(kept.pk).exists()
