@@ -1,10 +1,12 @@
 """Papers: the file, what was read from it, who may see it, and how often it was downloaded.
 
 Who may see a paper is said once, here: `Document.objects.public()` for a queryset and
-`document.is_public` for one paper; every view, feed, sitemap, search and the admin use them.
+`document.is_public` for one paper (`with_is_public()` reads it for many in one query). The
+library, a paper's page, download and preview, the sitemap and the site search use public();
+a post shows its `shown_with_posts()` papers, which are its public ones once it is published.
 
 Papers are attached to posts by another app (news). This app assumes one thing of it, and
-uses it openly rather than through a setting: the model that attaches papers has a
+uses it openly rather than through a setting (issue 10's first option): the model that attaches papers has a
 ForeignKey to Document with related_name "attachments", and a ForeignKey "post" to a model
 whose default manager has `published()` (and whose rows have title, published_at and
 get_absolute_url(), as a paper's page lists them). The reverse relation is Django's own, so
@@ -50,14 +52,14 @@ def version_upload_to(instance, filename: str) -> str:
     return f"documents/versions/{instance.document_id}/{filename}"
 
 
-def attachment_model() -> type[models.Model]:
+def _attachment_model() -> type[models.Model]:
     """The model that attaches papers to posts, reached through the `attachments` relation."""
     return Document._meta.get_field("attachments").related_model
 
 
 def _attachments():
     """Every attachment of a paper to a post."""
-    return attachment_model()._default_manager.all()
+    return _attachment_model()._default_manager.all()
 
 
 def _on_published_posts(attachments):
@@ -66,7 +68,7 @@ def _on_published_posts(attachments):
     Each attachment's post is checked by primary key: "post IN (published posts)" leads
     SQLite to walk every published post for every paper.
     """
-    posts = attachment_model()._meta.get_field("post").related_model._default_manager
+    posts = _attachment_model()._meta.get_field("post").related_model._default_manager
     return attachments.filter(Exists(posts.published().filter(pk=OuterRef("post"))))
 
 
