@@ -6,10 +6,11 @@ library, a paper's page, download and preview, the sitemap and the site search u
 a post shows its `shown_with_posts()` papers, which are its public ones once it is published.
 
 Papers are attached to posts by another app (news). This app assumes one thing of it, and
-uses it openly rather than through a setting (issue 10's first option): the model that attaches papers has a
-ForeignKey to Document with related_name "attachments", and a ForeignKey "post" to a model
-whose default manager has `published()` (and whose rows have title, published_at and
-get_absolute_url(), as a paper's page lists them). The reverse relation is Django's own, so
+uses it openly rather than through a setting (issue 10's first option): the model that
+attaches papers has a ForeignKey to Document with related_name "attachments" and a ForeignKey
+"post", and its default manager's `on_published_posts()` keeps the attachments whose post the
+public may see (the posts have title, published_at and get_absolute_url(), as a paper's page
+lists them). The reverse relation is Django's own, so
 this app imports nothing from news and news keeps importing from here: dependencies point
 one way. The other way round (news deciding which papers are public) was not chosen because
 this app's own pages (library, paper page, download, preview, sitemap) must answer the
@@ -62,16 +63,6 @@ def _attachments():
     return _attachment_model()._default_manager.all()
 
 
-def _on_published_posts(attachments):
-    """Those of `attachments` whose post is published, as the posts' own model says.
-
-    Each attachment's post is checked by primary key: "post IN (published posts)" leads
-    SQLite to walk every published post for every paper.
-    """
-    posts = _attachment_model()._meta.get_field("post").related_model._default_manager
-    return attachments.filter(Exists(posts.published().filter(pk=OuterRef("post"))))
-
-
 def _shown_with_posts() -> Q:
     """All but staff-only papers: what a post shows, and so public once the post is published."""
     return ~Q(visibility=Document.Visibility.STAFF)
@@ -88,7 +79,7 @@ class DocumentQuerySet(models.QuerySet):
         """
         attachments = _attachments().filter(document=OuterRef("pk"))
         on_any_post = Exists(attachments)
-        on_published_post = Exists(_on_published_posts(attachments))
+        on_published_post = Exists(attachments.on_published_posts())
         in_library_only = Q(visibility=Document.Visibility.PUBLIC) & ~on_any_post
         return self.filter((_shown_with_posts() & on_published_post) | in_library_only)
 
@@ -256,7 +247,9 @@ class Document(models.Model):
         it), nothing else.
         """
         attachments = (
-            _on_published_posts(_attachments().filter(document=self))
+            _attachments()
+            .filter(document=self)
+            .on_published_posts()
             .select_related("post")
             .only("document", "post__title", "post__slug", "post__published_at")
             .order_by("-post__published_at", "-post__pk")

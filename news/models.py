@@ -133,7 +133,7 @@ class PostQuerySet(models.QuerySet):
         Staff-only papers are never shown with a post, even to staff previewing it: the post
         shows what visitors will see.
         """
-        shown = Attachment.objects.exclude(document__visibility=Document.Visibility.STAFF)
+        shown = Attachment.objects.filter(document__in=Document.objects.shown_with_posts())
         return self.prefetch_related(
             models.Prefetch(
                 "attachments",
