@@ -24,7 +24,7 @@ from comments.rules import DUPLICATE, TOO_FAST
 from tests.comments.conftest import form_data
 from tests.factories import make_post
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 VISITORS = 50
