@@ -15,13 +15,11 @@ from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from documents import search_query
 from documents.accessibility import accessible_format_mailto
 from documents.downloads import Download
 from documents.models import Document
 from documents.previews import PREVIEW_TYPES, preview_images, preview_version, stored_preview
-
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
 
 # Each way the library can be sorted: its label and ordering. The first is the default.
 SORTS = {
@@ -43,13 +41,15 @@ class LibraryView(ListView):
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
-        self.query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.query = search_query.tidy(request.GET.get("q", ""))
         sort = request.GET.get("sort", DEFAULT_SORT)
         self.sort = sort if sort in SORTS else DEFAULT_SORT
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        documents = Document.objects.public().containing(self.query.split()[:MAX_TERMS])
+        documents = Document.objects.public().containing(
+            self.query.split()[: search_query.MAX_TERMS]
+        )
         # The text inside a paper can run to megabytes: searched by the database, never loaded.
         return documents.defer("text").order_by(*SORTS[self.sort][1])
 
@@ -67,6 +67,7 @@ class LibraryView(ListView):
             sorts=[(value, label) for value, (label, _) in SORTS.items()],
             page_range=page.paginator.get_elided_page_range(page.number),
             canonical_query=urlencode(canonical),
+            max_query_length=search_query.MAX_QUERY_LENGTH,
         )
         return context
 

@@ -18,6 +18,7 @@ from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from documents import search_query
 from news import calendar
 from news.feeds import AtomPostsFeed, PostsFeed
 from news.freshness import conditional_on_content
@@ -185,7 +186,7 @@ def search(request):
         "is_paginated": page.has_other_pages(),
         "page_range": page.paginator.get_elided_page_range(page.number),
         "canonical_query": urlencode(canonical),
-        "max_query_length": limits.MAX_QUERY_LENGTH,
+        "max_query_length": search_query.MAX_QUERY_LENGTH,
     }
     return render(request, "news/search.html", context)
 

@@ -3,8 +3,8 @@
 Read as attributes of this module (`limits.CANDIDATES`), so a test may lower one.
 """
 
-MAX_QUERY_LENGTH = 200  # characters of the query kept, after runs of spaces become one
-MAX_TERMS = 8  # words searched; further ones are left out and the page says so
+# What is read of a query (MAX_QUERY_LENGTH characters, MAX_TERMS words) is the papers
+# library's too, so it is said once, in documents.search_query.
 CANDIDATES = 200  # the best this many results are kept, per type and in all
 PER_PAGE = 10  # results on a page
 SNIPPET_WORDS = 30  # words quoted around a match

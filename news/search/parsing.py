@@ -1,8 +1,8 @@
-"""A visitor's query as the words to look for, within the limits."""
+"""A visitor's query as the words to look for, within the bounds documents.search_query sets."""
 
 from dataclasses import dataclass
 
-from news.search import limits
+from documents import search_query
 
 # Quotes and sentence punctuation around a word are not part of what people look for.
 _EDGE_PUNCTUATION = "\"'“”‘’«».,;:!?()[]{}"
@@ -12,19 +12,19 @@ _EDGE_PUNCTUATION = "\"'“”‘’«».,;:!?()[]{}"
 class Query:
     """What is searched for: the query as echoed, and its terms."""
 
-    text: str  # spaces tidied, cut to limits.MAX_QUERY_LENGTH characters
-    terms: list[str]  # at most limits.MAX_TERMS of them
-    ignored_terms: int = 0  # words beyond limits.MAX_TERMS, left out of the search
+    text: str  # spaces tidied, cut to search_query.MAX_QUERY_LENGTH characters
+    terms: list[str]  # at most search_query.MAX_TERMS of them
+    ignored_terms: int = 0  # words beyond search_query.MAX_TERMS, left out of the search
 
 
 def parse_query(query: str) -> Query:
     """The query tidied and cut to the limits, with the terms to search for."""
-    text = " ".join(query.split())[: limits.MAX_QUERY_LENGTH]
+    text = search_query.tidy(query)
     terms = parse_terms(text)
     return Query(
         text=text,
-        terms=terms[: limits.MAX_TERMS],
-        ignored_terms=max(0, len(terms) - limits.MAX_TERMS),
+        terms=terms[: search_query.MAX_TERMS],
+        ignored_terms=max(0, len(terms) - search_query.MAX_TERMS),
     )
 
 

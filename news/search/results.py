@@ -49,7 +49,7 @@ class Search:
     terms: list[str]
     results: list[Result]
     capped: bool = False  # more matched than limits.CANDIDATES; only the best are kept
-    ignored_terms: int = 0  # words beyond limits.MAX_TERMS, left out of the search
+    ignored_terms: int = 0  # words beyond search_query.MAX_TERMS, left out of the search
 
 
 def search(query: str) -> Search:

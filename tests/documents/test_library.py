@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from documents import search_query
 from documents.models import Document, DocumentVersion
 from news.models import Post
 from tests.documents.conftest import (
@@ -92,6 +93,21 @@ def test_search_without_results_says_so_and_escapes_the_query(client):
     assert "<b>zebra" not in html
     assert 'value="&lt;b&gt;zebra&lt;/b&gt;"' in html
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_search_reads_the_same_bounds_as_the_site_search(client, monkeypatch):
+    """documents.search_query bounds both searches: the form's maxlength, the query kept and
+    the words searched."""
+    monkeypatch.setattr(search_query, "MAX_QUERY_LENGTH", 12)
+    monkeypatch.setattr(search_query, "MAX_TERMS", 1)
+    make_paper("Peer support", text="recovery")
+    html = library(client, q="peer   recovery and more")
+    assert 'maxlength="12"' in html
+    assert 'value="peer recover"' in html
+    # Only the first word is searched, so the paper without "recover" in it is found too.
+    make_paper("Peer workers")
+    assert sorted(listed(library(client, q="peer recovery"))) == ["Peer support", "Peer workers"]
+    assert 'maxlength="12"' in client.get(reverse("news:search")).content.decode()
 
 
 @pytest.mark.parametrize(

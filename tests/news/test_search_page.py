@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from documents import search_query
 from documents.models import Document
 from news.models import Post
 from news.search import limits
@@ -164,5 +165,5 @@ def test_search_returns_the_best_first_as_data():
 
 
 def test_the_form_refuses_no_more_than_the_search_reads(client, monkeypatch):
-    monkeypatch.setattr(limits, "MAX_QUERY_LENGTH", 50)
+    monkeypatch.setattr(search_query, "MAX_QUERY_LENGTH", 50)
     assert 'maxlength="50"' in search_page(client)
