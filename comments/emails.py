@@ -85,7 +85,9 @@ def _published_to_author(comment_id, _recipient_id):
 
 def _reply_to_post_author(comment_id, _recipient_id):
     comment = _published(comment_id)
-    author = post_author_to_tell(comment) if comment else None
+    if comment is None:
+        return None
+    author = post_author_to_tell(comment)
     if author is None:
         return None
     subject = f"New reply to “{comment.post.title}”"

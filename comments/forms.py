@@ -1,7 +1,10 @@
 """The public "Leave a Reply" form: what a visitor (or signed-in staff) may send, and how each
 mistake is explained."""
 
+from typing import cast
+
 from django import forms
+from django.http import QueryDict
 
 from comments.models import Comment
 from comments.policy import ReplyPolicy
@@ -125,13 +128,16 @@ class CommentForm(forms.ModelForm):
         # A hidden field has no place to show an error: tell the visitor at the top, and
         # re-show the form without the parent, so sending it again works.
         self.add_error(None, message)
-        self.data = self.data.copy()
-        self.data["parent"] = ""
+        # A bound form's data: request.POST (or a dict), which copy() makes writable.
+        data = cast(QueryDict, self.data).copy()
+        data["parent"] = ""
+        self.data = data
         return None
 
     def author_details(self) -> dict:
         if self.is_staff_author:
             user = self.user
+            assert user is not None  # is_staff_author: a signed-in member of staff
             return {"name": user.get_full_name() or user.get_username(), "email": user.email}
         data = self.cleaned_data
         return {"name": data["name"], "email": data["email"], "website": data["website"]}

@@ -9,6 +9,7 @@ scanners open links, and only the button (a POST) acts (see views.moderate_from_
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -16,6 +17,9 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.moderators import moderators
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # Unchanged since the module was email_links.py: links already sent keep working.
 _SALT = "comments.email_links"
@@ -70,7 +74,7 @@ class LinkRefused(Exception):
 class Link:
     comment: Comment
     action: str
-    moderator: object
+    moderator: "AbstractBaseUser"
 
     @property
     def status(self) -> str:

@@ -8,12 +8,16 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment
 from comments.policy import ReplyPolicy
+
+if TYPE_CHECKING:
+    from news.models import Post
 
 TOO_FAST = "You are posting comments too quickly. Slow down."
 TOO_MANY = "You have sent a lot of replies in the last hour. Please try again later."
@@ -44,7 +48,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Submission:
-    post: object
+    post: "Post"
     name: str
     email: str
     website: str
@@ -118,6 +122,7 @@ def judge(reply: Submission, rules: ReplyPolicy) -> Verdict:
     if reply.is_staff:
         return Verdict(Comment.Status.APPROVED, STAFF_REASON)
     check_form_age(reply.seconds_on_form, rules)
+    assert reply.seconds_on_form is not None  # check_form_age refuses a form without it
     check_rate(reply.ip_address, rules)
     check_duplicate(reply)
     if reply.honeypot:

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.tasks import task
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from comments.emails import compose
 
@@ -29,7 +30,7 @@ def send_email(
     a later try. Returns whether it went; nothing goes when there is nothing left to say."""
     ids = {"kind": kind, "comment_id": comment_id, "recipient_id": recipient_id}
     try:
-        message = compose(**ids)
+        message = compose(kind, comment_id=comment_id, recipient_id=recipient_id)
     except Exception:
         # A fault in the email's making would fail the same way again: no retry.
         logger.exception("Could not write the %s email (%r).", kind, ids)
@@ -46,7 +47,7 @@ def send_email(
     return True
 
 
-def _retry_later(subject: str, ids: dict, attempt: int) -> None:
+def _retry_later(subject: str | Promise, ids: dict, attempt: int) -> None:
     if attempt > len(RETRY_DELAYS_MINUTES):
         logger.error("Gave up sending %r after %d tries.", subject, attempt)
         return

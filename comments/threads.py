@@ -22,7 +22,7 @@ def build_threads(comments, policy: ReplyPolicy) -> list[Thread]:
     """Nest replies, oldest first; one whose parent is hidden or gone moves up under its
     nearest shown ancestor (from its stored ancestry), so nobody's words disappear."""
     shown: dict[int, Thread] = {}
-    roots = []
+    roots: list[Thread] = []
     for comment in comments:  # oldest first, so ancestors come before their replies
         ancestor = next((shown[pk] for pk in reversed(comment.ancestor_ids) if pk in shown), None)
         level = ancestor.level + 1 if ancestor else 0

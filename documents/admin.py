@@ -6,11 +6,12 @@ relation, the one thing this app assumes of the app attaching papers (see docume
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected as confirm_and_delete
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.db.models import prefetch_related_objects
+from django.db.models import Model, prefetch_related_objects
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -21,10 +22,13 @@ from documents.models import Document, DocumentVersion
 from documents.previews import find_preview
 from documents.staff_files import StaffFileViews
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+
 
 class DocumentVersionInline(admin.TabularInline):
     model = DocumentVersion
-    fields = ["version_file", "size_label", "page_count", "uploaded_at", "uploaded_by"]
+    fields = ("version_file", "size_label", "page_count", "uploaded_at", "uploaded_by")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -85,7 +89,9 @@ class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
         "uploaded_at",
         "updated_at",
     ]
-    add_fieldsets = [(None, {"fields": ["title", "description", "visibility", "file"]})]
+    add_fieldsets: "_FieldsetSpec" = [
+        (None, {"fields": ["title", "description", "visibility", "file"]})
+    ]
     fieldsets = [
         *add_fieldsets,
         (
@@ -141,6 +147,7 @@ class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
     def delete_selected(self, request, queryset):
         response = confirm_and_delete(self, request, queryset)
         if response is not None:  # the confirmation page, still to be rendered
+            assert response.context_data is not None  # rendered with a context
             response.context_data.update(_used_in_context(queryset))
             response.context_data["several"] = True
         return response
@@ -211,7 +218,7 @@ def _posts_using(documents) -> list:
     """The posts the papers are attached to, each once, in the order first found."""
     documents = list(documents)
     prefetch_related_objects(documents, "attachments__post")
-    posts = {}
+    posts: dict[int, Model] = {}
     for document in documents:
         for attachment in document.attachments.all():
             posts.setdefault(attachment.post_id, attachment.post)
@@ -220,5 +227,9 @@ def _posts_using(documents) -> list:
 
 def _post_links(posts) -> str:
     """Links to each post's admin page, named from the post's own model (no app name here)."""
-    links = ((reverse(admin_urlname(post._meta, "change"), args=[post.pk]), post) for post in posts)
+    links = (
+        # admin_urlname() takes any str; the stubs ask for the SafeString a template passes.
+        (reverse(admin_urlname(post._meta, "change"), args=[post.pk]), post)  # type: ignore[arg-type]
+        for post in posts
+    )
     return format_html_join(", ", '<a href="{}">{}</a>', links)

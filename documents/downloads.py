@@ -9,10 +9,12 @@ parsing Range and If-Range is documents.ranges.
 import logging
 import os
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage
 from django.http import (
     FileResponse,
     Http404,
@@ -20,6 +22,7 @@ from django.http import (
     HttpResponse,
     HttpResponseNotModified,
 )
+from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
 
@@ -140,11 +143,11 @@ class Download:
     def inline(self) -> bool:
         return settings.DOCUMENTS_INLINE and self.document.content_type == "application/pdf"
 
-    def response(self) -> HttpResponse:
+    def response(self) -> HttpResponseBase:
         if self.status == 304:
             return self.with_headers(HttpResponseNotModified(), validators=True)
         if self.status in (412, 416):
-            response = HttpResponse(status=self.status, content_type="text/plain")
+            response: HttpResponseBase = HttpResponse(status=self.status, content_type="text/plain")
             if self.status == 416:
                 response["Content-Range"] = f"bytes */{self.document.size}"
             return self.with_headers(response)
@@ -164,9 +167,12 @@ class Download:
         Content-Length) itself, with the headers set here."""
         response = HttpResponse()
         storage, name = self.document.file.storage, self.document.file.name
+        assert name is not None  # a paper always has its file
         path = storage.path(name)  # refuses a name that would leave MEDIA_ROOT
         if server == "x-accel-redirect":
-            relative = os.path.relpath(path, storage.location).replace(os.sep, "/")
+            # path() worked, so this is a storage on the file system.
+            location = cast(FileSystemStorage, storage).location
+            relative = os.path.relpath(path, location).replace(os.sep, "/")
             # nginx expects the URI percent-encoded, and decodes it to find the file.
             response["X-Accel-Redirect"] = settings.DOCUMENTS_ACCEL_PREFIX + quote(relative)
         elif server == "x-sendfile":
@@ -181,8 +187,10 @@ class Download:
     def stream(self) -> FileResponse:
         """The file, or its range, read from disk a chunk at a time: never all in memory."""
         byte_range = self.byte_range or ByteRange(0, self.document.size - 1)
+        name = self.document.file.name
+        assert name is not None  # a paper always has its file
         try:
-            file = self.document.file.storage.open(self.document.file.name, "rb")
+            file = self.document.file.storage.open(name, "rb")
         except FileNotFoundError:
             logger.error("Paper %s has no file at %s", self.document.pk, self.document.file.name)
             raise Http404("This paper's file is missing.") from None

@@ -171,4 +171,9 @@ def _store_previews(document: Document, images: dict[int, Image.Image]) -> None:
     stale = {p["name"] for p in document.previews} - {p["name"] for p in previews}
     document.previews = previews
     Document.objects.filter(pk=document.pk).update(previews=previews)
-    transaction.on_commit(lambda: [storage.delete(name) for name in stale])
+
+    def delete_stale() -> None:
+        for name in stale:
+            storage.delete(name)
+
+    transaction.on_commit(delete_stale)

@@ -68,7 +68,7 @@ def _shown_with_posts() -> Q:
     return ~Q(visibility=Document.Visibility.STAFF)
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(models.QuerySet["Document"]):
     def public(self):
         """Papers anyone may find and download.
 
@@ -188,7 +188,8 @@ class Document(models.Model):
         return self.title or self.file.name
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
+        # FieldFile._committed is real but missing from django-stubs.
+        if self.file and not self.file._committed:  # type: ignore[attr-defined]
             self.size = self.file.size  # a new file; a stored one's size is known already
         # Never a word the paper's own addresses use after its id ("/papers/1/download/").
         self.slug = slugify(self.title)[:255] or "paper"
@@ -205,7 +206,12 @@ class Document(models.Model):
     def clean_fields(self, exclude=None):
         super().clean_fields(exclude)
         # Only a new upload needs reading; a stored file was checked when it arrived.
-        if "file" not in (exclude or ()) and self.file and not self.file._committed:
+        if (
+            "file" not in (exclude or ())
+            and self.file
+            # FieldFile._committed is real but missing from django-stubs.
+            and not self.file._committed  # type: ignore[attr-defined]
+        ):
             try:
                 validate_upload(self.file.file)
             except ValidationError as error:
@@ -216,8 +222,14 @@ class Document(models.Model):
         names += [preview["name"] for preview in self.previews]
         storage = self.file.storage
         result = super().delete(*args, **kwargs)
+
+        def delete_files() -> None:
+            for name in names:
+                if name:
+                    storage.delete(name)
+
         # Remove the bytes only once the rows are surely gone.
-        transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+        transaction.on_commit(delete_files)
         return result
 
     @property

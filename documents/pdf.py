@@ -7,12 +7,14 @@ and properties. Formats other than PDF are stored without reading.
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import cast
 
 import pypdfium2 as pdfium
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from PIL import Image
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from documents import accessibility
 from documents.formats import PDF, FileFormat
@@ -88,7 +90,7 @@ def metadata_title(reader: PdfReader) -> str:
 
 def _accessibility_facts(reader: PdfReader, page_texts: list[str] | None) -> dict:
     """What a screen reader needs from the PDF, as found in its catalog and pages."""
-    root = reader.trailer["/Root"]
+    root = cast(DictionaryObject, reader.trailer["/Root"])  # the catalog is a dictionary
     mark_info = _get(root, "/MarkInfo") or {}
     preferences = _get(root, "/ViewerPreferences") or {}
     return {

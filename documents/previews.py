@@ -45,7 +45,7 @@ def preview_images(document: Document) -> dict | None:
     smallest first, and the smallest gives the <img> its src and proportions.
     """
     version = preview_version(document)
-    by_type = {}
+    by_type: dict[str, list[dict]] = {}
     for preview in sorted(document.previews, key=lambda preview: preview["width"]):
         extension = image_format(preview)
         if extension in PREVIEW_TYPES:

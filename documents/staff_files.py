@@ -5,7 +5,9 @@ privately, and never counted as downloads (the public's download is documents.vi
 """
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from django.contrib import admin
 from django.http import FileResponse, Http404
 from django.urls import path
 from django.utils.cache import patch_cache_control
@@ -13,8 +15,14 @@ from django.utils.cache import patch_cache_control
 from documents.models import Document
 from documents.previews import find_preview
 
+# The ModelAdmin this is mixed into, for the type checker; nothing at run time.
+if TYPE_CHECKING:
+    _Base = admin.ModelAdmin[Document]
+else:
+    _Base = object
 
-class StaffFileViews:
+
+class StaffFileViews(_Base):
     """A ModelAdmin mixin adding the three file views and their admin URL names."""
 
     def get_urls(self):
@@ -53,6 +61,7 @@ class StaffFileViews:
     def version_file_view(self, request, pk, version_pk):
         document = self._viewable(request, pk)
         version = document.versions.filter(pk=version_pk).first() or _not_found()
+        assert version.file.name is not None  # the file is required: every version has one
         suffix = Path(version.file.name).suffix
         stem = Path(document.download_filename).stem
         filename = f"{stem} (version of {version.uploaded_at:%Y-%m-%d}){suffix}"

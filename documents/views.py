@@ -6,8 +6,10 @@ not have is 404, as one that does not exist.
 """
 
 from django.conf import settings
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag, urlencode
@@ -22,7 +24,7 @@ from documents.models import Document
 from documents.previews import PREVIEW_TYPES, preview_images, preview_version, stored_preview
 
 # Each way the library can be sorted: its label and ordering. The first is the default.
-SORTS = {
+SORTS: dict[str, tuple[str, list[str | Combinable]]] = {
     "newest": ("Newest first", ["-uploaded_at", "-pk"]),
     # Lower() so SQLite and PostgreSQL agree, whatever the database's collation.
     "title": ("Title (A to Z)", [Lower("title"), "pk"]),
@@ -120,7 +122,7 @@ def preview(request, pk: int, width: int, image_format: str):
         raise Http404("No preview at that width")
     version = preview_version(document)
     etag = quote_etag(f"{version}-{width}-{image_format}")
-    response = get_conditional_response(request, etag=etag)
+    response: HttpResponseBase | None = get_conditional_response(request, etag=etag)
     if response is None:
         storage = Document._meta.get_field("file").storage
         try:

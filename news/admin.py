@@ -31,8 +31,9 @@ class StateFilter(admin.SimpleListFilter):
         return Post.State.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Post.State.values:
-            return queryset.in_state(Post.State(self.value()))
+        value = self.value()
+        if value is not None and value in Post.State.values:
+            return queryset.in_state(Post.State(value))
         return queryset
 
 

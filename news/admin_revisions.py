@@ -4,7 +4,9 @@ A mixin for PostAdmin, which gets three more URLs under each post's change page.
 history needs the view permission on posts; restoring needs the change permission.
 """
 
-from django.contrib import messages
+from typing import TYPE_CHECKING
+
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -17,8 +19,14 @@ from news.revisions.diff import changed_fields, describe, diff_revisions, field_
 from news.revisions.record import content, revisions_of
 from news.revisions.restore import plan_restore, restore_revision
 
+# The ModelAdmin this is mixed into, for the type checker; nothing at run time.
+if TYPE_CHECKING:
+    _Base = admin.ModelAdmin[Post]
+else:
+    _Base = object
 
-class PostHistoryMixin:
+
+class PostHistoryMixin(_Base):
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view

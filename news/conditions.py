@@ -7,6 +7,7 @@ own `is_public` can never disagree, nor the upcoming events and a post's `is_upc
 
 import operator
 from datetime import datetime
+from typing import cast
 
 from django.db import models
 from django.db.models import Q
@@ -66,7 +67,8 @@ def holds(condition: Q, obj) -> bool:
     for it, as Django writes negated lookups on nullable fields.
     """
     results = (
-        holds(child, obj) if isinstance(child, Q) else _lookup_holds(obj, *child)
+        # A Q's children are Qs and (lookup, value) pairs.
+        holds(child, obj) if isinstance(child, Q) else _lookup_holds(obj, *cast(tuple, child))
         for child in condition.children
     )
     met = all(results) if condition.connector == Q.AND else any(results)

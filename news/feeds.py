@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
 from news.models import Category, Post
@@ -15,9 +15,9 @@ FEED_ITEMS = 20
 class PostsFeed(Feed):
     """The newest published posts (of one category, given its slug), each paper an enclosure."""
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
     # RSS 2.0 allows one enclosure per item (Django raises for more): the first paper.
-    max_enclosures = 1
+    max_enclosures: int | None = 1
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)

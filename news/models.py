@@ -8,6 +8,7 @@ to come are written once, in news.conditions, and read by both querysets and pro
 import html
 import re
 import secrets
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +23,7 @@ from taggit.models import Tag
 
 from documents.models import Document
 from news.conditions import State, Status, holds, state_conditions, upcoming_condition
+from news.conditions import State as _State  # for annotations in Post, where State is its own
 from news.images import validate_image
 from news.search.scoring import POST_FIELDS, ranked
 
@@ -270,7 +272,8 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         self._date_publication()
         # Sanitised here as well as in forms: nothing unsafe is stored, whatever the path in.
-        self.body = self._meta.get_field("body").sanitize(self.body)
+        body_field = cast(ProseEditorField, self._meta.get_field("body"))
+        self.body = body_field.sanitize(self.body)
         self.body_text = html_to_text(self.body)
         if (fields := kwargs.get("update_fields")) and "body" in fields:
             kwargs["update_fields"] = {*fields, "body_text"}
@@ -301,7 +304,7 @@ class Post(models.Model):
             self.published_at = timezone.now()
 
     @property
-    def state(self) -> State:
+    def state(self) -> _State:
         """Draft, scheduled, published or expired, as staff think of it, at this moment."""
         conditions = state_conditions(timezone.now())
         met = (state for state, condition in conditions.items() if holds(condition, self))

@@ -34,7 +34,7 @@ def publish(posts: Iterable[Post], *, by, at: datetime | None = None) -> int:
     Each post appears at `at` when given (a future time schedules it), else at its own
     publication date, or now if it has none. Publishing revokes its preview links.
     """
-    changes = {"status": Post.Status.PUBLISHED}
+    changes: dict[str, object] = {"status": Post.Status.PUBLISHED}
     if at is not None:
         changes["published_at"] = at
     return _change(posts, by=by, **changes)

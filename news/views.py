@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.dates import MONTHS
@@ -38,7 +39,7 @@ class PublishedPostsView(ListView):
 
     template_name = "news/post_list.html"
     context_object_name = "posts"
-    paginate_by = 10
+    paginate_by: int | None = 10
     heading = "All news and events"
     intro = ""
     empty_message = "Nothing has been published here yet. Please come back soon."
@@ -172,8 +173,8 @@ def search(request):
     """The search form and, given ?q=, one page of results."""
     found = results.search(request.GET.get("q", ""))
     page = Paginator(found.results, limits.PER_PAGE).get_page(request.GET.get("page"))
-    results.highlight(page.object_list, found.terms)
-    canonical = {"q": found.query} if found.query else {}
+    results.highlight(list(page.object_list), found.terms)  # the same results, as a list
+    canonical: dict[str, str | int] = {"q": found.query} if found.query else {}
     if page.number > 1:
         canonical["page"] = page.number
     context = {
@@ -203,6 +204,7 @@ def preview(request, token):
         raise Http404("This preview link is not valid, or it has expired.") from error
     posts = Post.objects.for_listing().with_attachments()
     post = get_object_or_404(posts, pk=signed.get("post"))
+    response: HttpResponseBase
     if post.is_public:
         response = redirect(post)
     elif signed.get("key") != post.preview_key:
@@ -240,7 +242,9 @@ def event_ics(request, slug):
     response = HttpResponse(
         calendar.event_calendar(post, request), content_type=calendar.CONTENT_TYPE
     )
-    response["Content-Disposition"] = content_disposition_header(False, f"{post.slug}.ics")
+    disposition = content_disposition_header(False, f"{post.slug}.ics")
+    assert disposition is not None  # there is one whenever a file name is given
+    response["Content-Disposition"] = disposition
     return response
 
 

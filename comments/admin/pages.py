@@ -1,10 +1,20 @@
 """What the comments admin's pages of their own share: their addresses and how they render."""
 
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+# The ModelAdmin this is mixed into, for the type checker; nothing at run time. Any model:
+# the comments' queue and the single-row settings pages share it.
+if TYPE_CHECKING:
+    _Base = admin.ModelAdmin[Any]
+else:
+    _Base = object
 
-class AdminPages:
+
+class AdminPages(_Base):
     """Mixed into a ModelAdmin: its named URLs and the admin's frame around a page of ours."""
 
     def url_name(self, view_name: str) -> str:

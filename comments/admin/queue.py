@@ -27,15 +27,16 @@ class PostWithCommentsFilter(admin.SimpleListFilter):
         return [(str(post.pk), post.title) for post in posts.only("pk", "title")]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(post_id=self.value())
-        if self.value():
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(post_id=value)
+        if value:
             return queryset.none()  # a hand-made address: nothing, rather than an error page
         return queryset
 
 
-IN_CONTEXT_FIELDS = ["post_link", "in_reply_to", "answers"]
-MODERATION_FIELDS = [
+IN_CONTEXT_FIELDS = ("post_link", "in_reply_to", "answers")
+MODERATION_FIELDS = (
     "status",
     "reason",
     "staff_author",
@@ -44,7 +45,7 @@ MODERATION_FIELDS = [
     "user_agent",
     "moderated_at",
     "moderated_by",
-]
+)
 
 
 def _moderation_action(name: str, status: str, verb: str, description: str):

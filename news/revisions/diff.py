@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from difflib import SequenceMatcher
 
+from django.db.models import Field
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape, format_html, format_html_join
@@ -58,7 +59,9 @@ def diff_contents(old: dict, new: dict) -> list[FieldChange]:
 def field_label(name: str) -> str:
     if name == "papers":
         return "Attached papers"
-    return capfirst(Post._meta.get_field(name).verbose_name)
+    field = Post._meta.get_field(name)
+    assert isinstance(field, Field)  # one of the post's own fields, never a relation to it
+    return capfirst(str(field.verbose_name))
 
 
 def describe(revision: Revision) -> str:
@@ -76,7 +79,9 @@ def _display(name: str, value) -> str:
     if name == "status":
         return dict(Post.Status.choices).get(value, value)
     if name in DATE_FIELDS:
-        return _format_time(parse_datetime(value))
+        when = parse_datetime(value)
+        assert when is not None  # kept by record.time_text, so always a valid time
+        return _format_time(when)
     return str(value)
 
 

@@ -12,6 +12,7 @@ dict: each name in FIELDS mapped to a JSON value. Comparing and restoring work o
 import json
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Any
 
 import reversion
 from django.core.serializers.json import DjangoJSONEncoder
@@ -136,7 +137,8 @@ def content(revision: Revision) -> dict:
     shows nothing for it and a restore leaves it as it is now. Prefetch `version_set` when
     reading many revisions.
     """
-    rows = defaultdict(dict)  # model label -> primary key -> fields
+    # model label -> primary key -> fields
+    rows: defaultdict[str, dict[Any, dict[str, Any]]] = defaultdict(dict)
     for version in revision.version_set.all():
         for row in json.loads(version.serialized_data):
             rows[row["model"]][row["pk"]] = row["fields"]

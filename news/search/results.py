@@ -153,7 +153,11 @@ def _quote_pages(results: list[Result], terms: list[str]) -> None:
     One query for all the papers on the page, none when it shows no such paper.
     """
     found = matcher(terms)
-    quoting = {r.paper_id: r for r in results if r.kind == "paper" and not found.search(r.summary)}
+    quoting = {
+        r.paper_id: r
+        for r in results
+        if r.kind == "paper" and r.paper_id is not None and not found.search(r.summary)
+    }
     if not quoting:
         return
     for pk, text in Document.objects.filter(pk__in=quoting).order_by().values_list("pk", "text"):

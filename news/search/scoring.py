@@ -7,7 +7,7 @@ the whole phrase earns a bonus. Used by Post.objects.search() and for papers ali
 from functools import reduce
 from operator import or_
 
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Expression, Q, Value, When
 
 TITLE_WEIGHT = 10
 SUMMARY_WEIGHT = 4  # a post's excerpt, a paper's description: both summarise the whole
@@ -26,7 +26,7 @@ def ranked(queryset, terms: list[str], fields: list[tuple[int, str]]):
     of the best field holding it.
     """
     every_term = Q()
-    score = Value(0)
+    score: Expression = Value(0)
     for term in terms:
         conditions = [(weight, _contains(field, term)) for weight, field in fields]
         every_term &= reduce(or_, (condition for _, condition in conditions))

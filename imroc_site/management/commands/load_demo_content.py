@@ -43,7 +43,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, author=None, admin=False, **options):
-        self.tally = {True: Counter(), False: Counter()}  # created? -> kind -> how many
+        # created? -> kind -> how many
+        self.tally: dict[bool, Counter[str]] = {True: Counter(), False: Counter()}
         with transaction.atomic():
             post = self.load_post(author)
             for position, paper in enumerate(PAPERS):
