@@ -7,7 +7,8 @@ database `imroc_bench` on DATABASE_URL's server, default postgres://postgres@127
 filled with posts that have tags, papers and replies, then every page is requested in-process
 through Django's WSGI stack (middleware, templates, database; no network). It prints the median
 and 95th percentile time per page and the number of queries each ran. Not a test: a script that
-prints figures.
+prints figures. Django and the apps are imported inside the worker's functions because each
+worker process sets up Django itself, on the database it was given, after it starts.
 """
 
 import argparse
