@@ -116,12 +116,20 @@ def test_make_pdf_hits_size_deterministically():
     assert "Recovery – everyone’s (shared) work." in reader.pages[1].extract_text()
 
 
-def test_admin_with_password_from_environment(client, settings, tmp_path):
-    # The settings read DEMO_ADMIN_PASSWORD and PORT from the environment (see .env.example).
+@pytest.fixture
+def demo_admin_settings(settings, tmp_path):
+    """The demo admin's settings at their defaults (nothing in the environment), var/ in tmp."""
     settings.VAR_DIR = tmp_path
     settings.DEMO_ADMIN_USERNAME = "admin"
-    settings.DEMO_ADMIN_PASSWORD = "correct-horse-battery"
-    settings.PORT = 8123
+    settings.DEMO_ADMIN_PASSWORD = ""
+    settings.PORT = 8000
+    return settings
+
+
+def test_admin_with_password_from_environment(client, demo_admin_settings, tmp_path):
+    # The settings read DEMO_ADMIN_PASSWORD and PORT from the environment (see .env.example).
+    demo_admin_settings.DEMO_ADMIN_PASSWORD = "correct-horse-battery"
+    demo_admin_settings.PORT = 8123
 
     output = load("--admin")
 
@@ -133,12 +141,7 @@ def test_admin_with_password_from_environment(client, settings, tmp_path):
     assert not (tmp_path / "demo-admin-password").exists()
 
 
-def test_admin_with_generated_password_kept_in_file(client, settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    settings.DEMO_ADMIN_USERNAME = "admin"
-    settings.DEMO_ADMIN_PASSWORD = ""
-    settings.PORT = 8000
-
+def test_admin_with_generated_password_kept_in_file(client, demo_admin_settings, tmp_path):
     first, second = load("--admin"), load("--admin")
 
     password_file = tmp_path / "demo-admin-password"
