@@ -45,7 +45,7 @@ def run_worker(reply_count: int, runs: int):
         cursor.execute("ANALYZE")
     print(f"{connection.vendor}: filled in {time.perf_counter() - started:.1f} s")
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(headers={"host": "127.0.0.1"})
     last_page = -(-(reply_count // 5) // settings.COMMENTS_PER_PAGE)
     requests = {
         "post page, replies page 1": lambda: client.get(post.get_absolute_url()),

@@ -125,7 +125,7 @@ def run_worker(post_count: int, runs: int):
         cursor.execute("ANALYZE")  # fresh statistics, as a live database has
     print(f"{connection.vendor}: filled in {time.perf_counter() - started:.1f} s")
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(headers={"host": "127.0.0.1"})
     pages = {
         "home": "/",
         "listing, page 50": "/news/?page=50",

@@ -2,6 +2,7 @@
 in a function, every route in urls.py and no module past its size without a stated reason."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,6 @@ def test_long_modules_say_why_in_their_docstring(app):
         source = path.read_text()
         if source.count("\n") > MAX_LINES:
             docstring = ast.get_docstring(ast.parse(source)) or ""
-            if "lines" not in docstring:
+            if not re.search(r"\blines\b|\blong", docstring, re.IGNORECASE):
                 unexplained.append(str(path.relative_to(ROOT)))
     assert unexplained == []
