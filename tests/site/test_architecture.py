@@ -3,6 +3,8 @@ in a function, every route in urls.py and no module past its size without a stat
 
 import ast
 import re
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -88,3 +90,14 @@ def test_long_modules_say_why_in_their_docstring(app):
             if not re.search(r"\blines\b|\blong", docstring, re.IGNORECASE):
                 unexplained.append(str(path.relative_to(ROOT)))
     assert unexplained == []
+
+
+def test_every_app_is_packaged_by_pip_install():
+    """A plain `pip install .` (the README's production install) ships every app of ours; the
+    tests, run from the checkout, would not notice one left out."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    ours = {path.parent.name for path in ROOT.glob("*/apps.py")}
+    assert ours == set(MAY_IMPORT)
+    assert all(any(fnmatch(app, pattern) for pattern in patterns) for app in ours)
+    assert set(config["tool"]["ruff"]["lint"]["isort"]["known-first-party"]) == ours
