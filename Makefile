@@ -17,22 +17,42 @@ PYTHON := $(shell \
 		$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done)
 
+# The lock files: exact versions with their hashes, so a fresh install is the tested install.
+# test.txt (the `test` and `lint` extras) is what `make install` puts in .venv; base.txt is the
+# production set. Both hold for every Python from 3.12 up (`--universal`), whichever one
+# PYTHON above finds.
+LOCK_TEST := requirements/test.txt
+LOCK_BASE := requirements/base.txt
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal \
+	--python-version 3.12 --custom-compile-command "make lock"
+# Django templates, the project's and any an app ships.
+TEMPLATE_DIRS = $(wildcard templates */templates)
+
 .PHONY: help install run dev test lint format clean
+.PHONY: lint-python lint-templates lint-django typecheck lock lock-check
 
 help:
-	@echo "make run   - install, migrate, load the demo content and serve http://127.0.0.1:$(PORT)"
-	@echo "make test  - install and run the whole test suite"
-	@echo "make dev   - like run, but with DEBUG on and Django's auto-reloading server"
-	@echo "make lint  - ruff checks"
+	@echo "make run       - install, migrate, load the demo content and serve http://127.0.0.1:$(PORT)"
+	@echo "make test      - install and run the whole test suite"
+	@echo "make dev       - like run, but with DEBUG on and Django's auto-reloading server"
+	@echo "make lint      - ruff, ruff format, djLint, django-upgrade and mypy, checking only"
+	@echo "make typecheck - mypy with django-stubs over the apps"
+	@echo "make format    - ruff format and ruff's safe fixes"
+	@echo "make lock      - recompile requirements/*.txt after a change to pyproject.toml"
 
-$(STAMP): pyproject.toml
+# pip checks every hash of the lock (--require-hashes), then installs the project itself
+# without letting it pull anything the lock did not name (--no-deps).
+$(STAMP): pyproject.toml $(LOCK_TEST)
 	@if [ ! -x "$(PY)" ]; then \
 		if [ -z "$(PYTHON)" ]; then echo "Python 3.12 or newer is needed: install it (python.org, your package manager or pyenv) and run make again." >&2; exit 1; fi; \
 		echo "Creating $(VENV) with $(PYTHON)"; \
 		"$(PYTHON)" -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK_TEST)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(PY) -m pip check --disable-pip-version-check >/dev/null || \
+		echo "pyproject.toml asks for packages requirements/ lacks: run make lock and commit it." >&2
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -59,13 +79,48 @@ dev: install
 test: install
 	$(VENV)/bin/pytest
 
-lint: install
+# Everything but the tests marked slow (browser, gunicorn, nginx, live-server load): CI runs all.
+.PHONY: test-fast
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow"
+
+# Checks only, nothing rewritten; `make -k lint` runs every check even when one fails.
+lint: lint-python lint-templates lint-django typecheck
+
+lint-python: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+lint-templates: install
+	$(VENV)/bin/djlint --lint $(TEMPLATE_DIRS)
+
+# Code written for a Django older than the one in pyproject.toml.
+lint-django: install
+	git ls-files -z '*.py' | xargs -0 $(VENV)/bin/django-upgrade --check --target-version 6.1
+
+# django-stubs imports the settings, which refuse to load without a SECRET_KEY.
+typecheck: install
+	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-type-checking}" $(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Refresh the lock files from pyproject.toml, keeping the pinned versions that still fit;
+# `make lock UPGRADE=1` takes the newest releases the ranges allow.
+lock: install
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) -o $(LOCK_BASE)
+	$(UV_COMPILE) $(if $(UPGRADE),--upgrade) --extra test --extra lint -o $(LOCK_TEST)
+
+# Fails when pyproject.toml changed without `make lock`: compiles copies of the lock files
+# (keeping their pins) and compares them with the committed ones.
+lock-check: install
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp $(LOCK_BASE) "$$tmp/base.txt" && cp $(LOCK_TEST) "$$tmp/test.txt" && \
+	$(UV_COMPILE) -o "$$tmp/base.txt" && \
+	$(UV_COMPILE) --extra test --extra lint -o "$$tmp/test.txt" && \
+	diff -u $(LOCK_BASE) "$$tmp/base.txt" && diff -u $(LOCK_TEST) "$$tmp/test.txt" || \
+	{ echo "requirements/ is out of date with pyproject.toml: run make lock and commit it." >&2; exit 1; }
 
 clean:
 	rm -rf $(VENV) var/static

@@ -45,8 +45,13 @@ def form_issued_token(request, *, exact: bool = False) -> str:
     if not exact and not request.COOKIES:
         step = max(settings.PUBLIC_CACHE_SECONDS, 1)
         now -= now % step
+    return sign_form_time(now)
+
+
+def sign_form_time(issued: int) -> str:
+    """The form's hidden "issued" value for a time (seconds since the epoch)."""
     # A plain Signer: TimestampSigner would add the exact second again.
-    return signing.Signer(salt=_FORM_TIME_SALT).sign_object(now)
+    return signing.Signer(salt=_FORM_TIME_SALT).sign_object(issued)
 
 
 def seconds_since_issued(token: str) -> float | None:

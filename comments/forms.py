@@ -1,7 +1,13 @@
+"""The public "Leave a Reply" form: what a visitor (or signed-in staff) may send, and how each
+mistake is explained."""
+
+from typing import cast
+
 from django import forms
-from django.conf import settings
+from django.http import QueryDict
 
 from comments.models import Comment
+from comments.policy import ReplyPolicy
 
 REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
 NOTIFY_LABEL = "Email me when my comment is published"
@@ -66,8 +72,9 @@ class CommentForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, post=None, user=None, **kwargs):
+    def __init__(self, *args, post, policy: ReplyPolicy, user=None, **kwargs):
         self.post = post
+        self.policy = policy
         self.user = user if user is not None and user.is_authenticated else None
         super().__init__(*args, **kwargs)
         # Judged by clean_parent, the signature and the honeypot rule, whatever they hold.
@@ -110,7 +117,7 @@ class CommentForm(forms.ModelForm):
                 "The comment you were answering is no longer shown. Send your reply again and "
                 "it will be posted under the post instead."
             )
-        if parent.depth + 1 >= settings.COMMENTS_THREAD_DEPTH:
+        if not self.policy.has_room_below(parent):
             return self._drop_parent(
                 "This conversation cannot go any deeper. Send your reply again and it will be "
                 "posted under the post instead."
@@ -121,13 +128,16 @@ class CommentForm(forms.ModelForm):
         # A hidden field has no place to show an error: tell the visitor at the top, and
         # re-show the form without the parent, so sending it again works.
         self.add_error(None, message)
-        self.data = self.data.copy()
-        self.data["parent"] = ""
+        # A bound form's data: request.POST (or a dict), which copy() makes writable.
+        data = cast(QueryDict, self.data).copy()
+        data["parent"] = ""
+        self.data = data
         return None
 
     def author_details(self) -> dict:
         if self.is_staff_author:
             user = self.user
+            assert user is not None  # is_staff_author: a signed-in member of staff
             return {"name": user.get_full_name() or user.get_username(), "email": user.email}
         data = self.cleaned_data
         return {"name": data["name"], "email": data["email"], "website": data["website"]}

@@ -1,3 +1,11 @@
+"""Replies (Comment and its queryset, where "approved" and "pending" are said once), the
+discussion settings row and moderators' email preferences.
+
+Longer than 250 lines on purpose: a model's fields are its documentation, so each keeps its
+label, help text for staff and the reason for its on_delete, and the three models belong
+together (the settings and preferences exist only for the replies).
+"""
+
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models

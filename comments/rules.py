@@ -8,12 +8,16 @@ import re
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment
+from comments.policy import ReplyPolicy
+
+if TYPE_CHECKING:
+    from news.models import Post
 
 TOO_FAST = "You are posting comments too quickly. Slow down."
 TOO_MANY = "You have sent a lot of replies in the last hour. Please try again later."
@@ -25,6 +29,9 @@ FORM_EXPIRED = (
 FORM_DAMAGED = (
     "We could not tell when this form was opened. Your reply is still below: please send it again."
 )
+
+# The reason recorded on a reply staff write (on the site, or with "Approve and reply").
+STAFF_REASON = "Written by staff"
 
 _LINK = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 
@@ -41,7 +48,7 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Submission:
-    post: object
+    post: "Post"
     name: str
     email: str
     website: str
@@ -65,24 +72,24 @@ def one_at_a_time_from(ip_address: str | None) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x636F6D, key - 2**31])
 
 
-def check_form_age(seconds_on_form: float | None) -> None:
+def check_form_age(seconds_on_form: float | None, policy: ReplyPolicy) -> None:
     if seconds_on_form is None:
         raise ReplyRefused(FORM_DAMAGED)
-    if seconds_on_form > settings.COMMENTS_MAX_FORM_AGE:
+    if seconds_on_form > policy.max_form_age:
         raise ReplyRefused(FORM_EXPIRED)
 
 
-def check_rate(ip_address: str | None) -> None:
-    """At most one reply per COMMENTS_FLOOD_SECONDS and COMMENTS_HOURLY_LIMIT an hour per IP."""
+def check_rate(ip_address: str | None, policy: ReplyPolicy) -> None:
+    """At most one reply per `flood_seconds` and `hourly_limit` an hour from one IP address."""
     if not ip_address:
         return
     now = timezone.now()
     from_here = Comment.objects.filter(ip_address=ip_address)
-    flood = settings.COMMENTS_FLOOD_SECONDS
+    flood = policy.flood_seconds
     if flood and from_here.filter(submitted_at__gt=now - timedelta(seconds=flood)).exists():
         raise ReplyRefused(TOO_FAST)
     last_hour = from_here.filter(submitted_at__gt=now - timedelta(hours=1))
-    if last_hour.count() >= settings.COMMENTS_HOURLY_LIMIT:
+    if last_hour.count() >= policy.hourly_limit:
         raise ReplyRefused(TOO_MANY)
 
 
@@ -96,7 +103,7 @@ def check_duplicate(reply: Submission) -> None:
         raise ReplyRefused(DUPLICATE)
 
 
-def _first_word_found(words: list[str], reply: Submission) -> str | None:
+def _first_word_found(words: tuple[str, ...], reply: Submission) -> str | None:
     haystack = " ".join([reply.name, reply.email, reply.website, reply.text]).casefold()
     for word in words:
         # Whole words only, so "sex" does not catch "Sussex".
@@ -110,25 +117,26 @@ def _is_known_author(reply: Submission) -> bool:
     return approved.exists()
 
 
-def judge(reply: Submission, rules: DiscussionSettings) -> Verdict:
+def judge(reply: Submission, rules: ReplyPolicy) -> Verdict:
     """Refuse the reply (ReplyRefused) or decide the status it is saved with, and why."""
     if reply.is_staff:
-        return Verdict(Comment.Status.APPROVED, "Written by staff")
-    check_form_age(reply.seconds_on_form)
-    check_rate(reply.ip_address)
+        return Verdict(Comment.Status.APPROVED, STAFF_REASON)
+    check_form_age(reply.seconds_on_form, rules)
+    assert reply.seconds_on_form is not None  # check_form_age refuses a form without it
+    check_rate(reply.ip_address, rules)
     check_duplicate(reply)
     if reply.honeypot:
         return Verdict(Comment.Status.SPAM, "Filled in the hidden field that only robots see")
-    if word := _first_word_found(rules.spam_word_list, reply):
+    if word := _first_word_found(rules.spam_words, reply):
         return Verdict(Comment.Status.SPAM, f"Contains “{word}”, one of the spam words")
-    minimum = settings.COMMENTS_MIN_SECONDS
+    minimum = rules.min_seconds
     if reply.seconds_on_form < minimum:
         seconds = max(reply.seconds_on_form, 0)
         return Verdict(
             Comment.Status.PENDING,
             f"Sent {seconds:.0f} s after the form was shown (a person needs at least {minimum} s)",
         )
-    if word := _first_word_found(rules.hold_word_list, reply):
+    if word := _first_word_found(rules.hold_words, reply):
         return Verdict(Comment.Status.PENDING, f"Contains “{word}”, one of the words to hold")
     links = len(_LINK.findall(reply.text))
     if links > rules.max_links:
@@ -138,12 +146,3 @@ def judge(reply: Submission, rules: DiscussionSettings) -> Verdict:
     if rules.auto_approve_known_authors and _is_known_author(reply):
         return Verdict(Comment.Status.APPROVED, "Known author: an earlier reply was approved")
     return Verdict(Comment.Status.PENDING, "Every reply is held for moderation")
-
-
-def accepts_replies(post, rules: DiscussionSettings) -> bool:
-    """Open for replies: allowed on the post, and not closed by age (close_after_days)."""
-    if not post.comments_open:
-        return False
-    if rules.close_after_days and post.published_at:
-        return timezone.now() < post.published_at + timedelta(days=rules.close_after_days)
-    return True

@@ -4,8 +4,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from comments import notifications
 from comments.models import Comment
-from news.freshness import mark_site_changed
+from freshness.stamp import mark_site_changed
 
 
 def submit_comment(
@@ -41,17 +42,10 @@ def submit_comment(
         notify_on_approval=notify_on_approval,
     )
     if status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: _notifications().reply_held(comment.pk))
+        transaction.on_commit(lambda: notifications.reply_held(comment.pk))
     elif status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: _notifications().replies_published([comment.pk]))
+        transaction.on_commit(lambda: notifications.replies_published([comment.pk]))
     return comment
-
-
-def _notifications():
-    # Imported when needed: the emails' moderation links call back into this module.
-    from comments import notifications
-
-    return notifications
 
 
 def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
@@ -74,5 +68,5 @@ def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     if ids and Comment.Status.APPROVED in {status, *before.values()}:
         mark_site_changed()
     if status == Comment.Status.APPROVED and ids:
-        transaction.on_commit(lambda: _notifications().replies_published(ids, moderated=True))
+        transaction.on_commit(lambda: notifications.replies_published(ids, moderated=True))
     return count

@@ -1,11 +1,18 @@
-"""Sending mail outside the request, so a reply never waits for, or fails with, the mail server."""
+"""Sending mail outside the request, so a reply never waits for, or fails with, the mail server.
+
+A queued email holds ids only (which email, about which reply, for whom): the task renders it
+when it runs (emails.compose). So the queue's table never holds a person's name, address,
+words or IP address, and an email about a reply erased in the meantime is never written.
+"""
 
 import logging
 from datetime import timedelta
 
-from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
 from django.utils import timezone
+from django.utils.functional import Promise
+
+from comments.emails import compose
 
 logger = logging.getLogger("comments.mail")
 
@@ -16,44 +23,52 @@ RETRY_DELAYS_MINUTES = (1, 5, 30, 120)
 
 
 @task
-def send_email(*, subject: str, body: str, to: list[str], html: str = "", attempt: int = 1) -> bool:
-    """Send one email; on failure log it and queue a later try. Returns whether it went."""
-    message = EmailMultiAlternatives(subject, body, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
+def send_email(
+    *, kind: str, comment_id: int | None = None, recipient_id: int | None = None, attempt: int = 1
+) -> bool:
+    """Write and send one email (see emails.compose for the kinds); on failure log it and queue
+    a later try. Returns whether it went; nothing goes when there is nothing left to say."""
+    ids = {"kind": kind, "comment_id": comment_id, "recipient_id": recipient_id}
+    try:
+        message = compose(kind, comment_id=comment_id, recipient_id=recipient_id)
+    except Exception:
+        # A fault in the email's making would fail the same way again: no retry.
+        logger.exception("Could not write the %s email (%r).", kind, ids)
+        return False
+    if message is None:
+        return False
     try:
         message.send()
     except Exception:
-        logger.exception("Could not send %r to %s (try %d).", subject, ", ".join(to), attempt)
-        _retry_later(subject=subject, body=body, to=to, html=html, attempt=attempt)
+        to = ", ".join(message.to)
+        logger.exception("Could not send %r to %s (try %d).", message.subject, to, attempt)
+        _retry_later(message.subject, ids, attempt)
         return False
     return True
 
 
-def _retry_later(*, attempt: int, **email) -> None:
+def _retry_later(subject: str | Promise, ids: dict, attempt: int) -> None:
     if attempt > len(RETRY_DELAYS_MINUTES):
-        logger.error("Gave up sending %r after %d tries.", email["subject"], attempt)
+        logger.error("Gave up sending %r after %d tries.", subject, attempt)
         return
     if not send_email.get_backend().supports_defer:
         # The immediate backend (development) cannot wait: trying again now would fail again.
         logger.error(
             "Gave up sending %r: the task backend cannot retry later "
             "(set TASKS_QUEUE=database and run the task worker).",
-            email["subject"],
+            subject,
         )
         return
     run_after = timezone.now() + timedelta(minutes=RETRY_DELAYS_MINUTES[attempt - 1])
     try:
-        send_email.using(run_after=run_after).enqueue(**email, attempt=attempt + 1)
+        send_email.using(run_after=run_after).enqueue(**ids, attempt=attempt + 1)
     except Exception:
-        logger.exception("Could not queue another try at sending %r.", email["subject"])
+        logger.exception("Could not queue another try at sending %r.", subject)
 
 
-def queue_email(*, subject: str, body: str, to: list[str], html: str = "") -> None:
-    """Hand an email to the task queue. Never raises: mail must not break what called it."""
-    # Subjects are one header line; a title or name with a newline must not break the email.
-    subject = " ".join(subject.split())
+def queue_email(kind: str, *, comment_id: int | None = None, recipient_id: int | None = None):
+    """Hand an email to the task queue, by ids. Never raises: mail must not break what called it."""
     try:
-        send_email.enqueue(subject=subject, body=body, to=list(to), html=html)
+        send_email.enqueue(kind=kind, comment_id=comment_id, recipient_id=recipient_id)
     except Exception:
-        logger.exception("Could not queue %r for %s.", subject, ", ".join(to))
+        logger.exception("Could not queue the %s email about reply %s.", kind, comment_id)

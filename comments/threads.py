@@ -7,31 +7,26 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from comments.models import Comment, conversation
+from comments.policy import ReplyPolicy
 
 
 @dataclass
 class Thread:
-    comment: object
+    comment: Comment
     level: int  # 0 under the post, 1 under a reply, …
+    can_be_answered: bool  # as the form will judge it (ReplyPolicy.may_answer)
     replies: list["Thread"] = field(default_factory=list)
 
-    @property
-    def can_be_answered(self) -> bool:
-        # By the depth it was written at, as the form checks, not where it is shown.
-        return (
-            self.comment.status == "approved"
-            and self.comment.depth + 1 < settings.COMMENTS_THREAD_DEPTH
-        )
 
-
-def build_threads(comments) -> list[Thread]:
+def build_threads(comments, policy: ReplyPolicy) -> list[Thread]:
     """Nest replies, oldest first; one whose parent is hidden or gone moves up under its
     nearest shown ancestor (from its stored ancestry), so nobody's words disappear."""
     shown: dict[int, Thread] = {}
-    roots = []
+    roots: list[Thread] = []
     for comment in comments:  # oldest first, so ancestors come before their replies
         ancestor = next((shown[pk] for pk in reversed(comment.ancestor_ids) if pk in shown), None)
-        thread = Thread(comment, level=ancestor.level + 1 if ancestor else 0)
+        level = ancestor.level + 1 if ancestor else 0
+        thread = Thread(comment, level=level, can_be_answered=policy.may_answer(comment))
         shown[comment.pk] = thread
         (ancestor.replies if ancestor else roots).append(thread)
     return roots
@@ -56,9 +51,9 @@ class DiscussionPage:
         return (thread.comment for thread in self.all_threads())
 
 
-def discussion_page(post, own_ids=(), number=None, showing: int | None = None):
-    """The page of conversations asked for, or the one holding reply `showing`, loading only
-    that page's replies: three queries whatever the length of the discussion."""
+def page_of_conversations(post, own_ids=(), number=None, showing: int | None = None) -> Page:
+    """The page of conversations (their first replies' ids) asked for, or the one holding
+    reply `showing`: two queries whatever the length of the discussion."""
     visible = Comment.objects.visible_to(own_ids).filter(post=post)
     conversations = visible.conversations()
     paginator = Paginator(conversations, settings.COMMENTS_PER_PAGE, allow_empty_first_page=True)
@@ -71,9 +66,16 @@ def discussion_page(post, own_ids=(), number=None, showing: int | None = None):
         )
         if key is not None:
             number = conversations.filter(conversation__lt=key).count() // paginator.per_page + 1
-    page = paginator.get_page(number)
+    return paginator.get_page(number)
+
+
+def discussion_page(
+    post, policy: ReplyPolicy, own_ids=(), number=None, showing: int | None = None
+) -> DiscussionPage:
+    """That page (see page_of_conversations) threaded, loading only its own replies."""
+    page = page_of_conversations(post, own_ids, number, showing)
     keys = list(page.object_list)
     replies = Comment.objects.for_page(post, own_ids).filter(
         Q(pk__in=keys) | Q(thread_key__in=keys)
     )
-    return DiscussionPage(build_threads(replies), page)
+    return DiscussionPage(build_threads(replies, policy), page)

@@ -1,7 +1,6 @@
 from django.urls import path
 
-from comments.email_links import moderate_from_email
-from comments.views import comment_permalink, form_time, post_comment
+from comments.views import comment_permalink, form_time, moderate_from_email, post_comment
 
 app_name = "comments"
 

@@ -1,23 +1,22 @@
+"""Every public view of replies: posting one, its lasting address, the form's exact time, and
+moderating from an email's link."""
+
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from comments.client import client_ip, form_issued_token, seconds_since_issued
 from comments.forms import CommentForm
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment
+from comments.moderation_links import ALREADY_MODERATED, LinkRefused, admin_queue_url, read_link
 from comments.origin import cross_origin_protected
 from comments.pending import own_pending_ids, remember_author, remember_pending
-from comments.rules import (
-    ReplyRefused,
-    Submission,
-    accepts_replies,
-    judge,
-    one_at_a_time_from,
-)
-from comments.services import submit_comment
-from comments.threads import discussion_page
+from comments.policy import ReplyPolicy
+from comments.rules import ReplyRefused, Submission, judge, one_at_a_time_from
+from comments.services import moderate, submit_comment
+from comments.threads import page_of_conversations
 from news.models import Post
 from news.views import post_page_context
 
@@ -28,17 +27,17 @@ def post_comment(request, post_id: int):
     """Take a reply to a published post; on any problem show the post page again with it."""
     posts = Post.objects.published().for_listing().with_attachments()
     post = get_object_or_404(posts, pk=post_id)
-    rules = DiscussionSettings.current()
-    if not accepts_replies(post, rules):
+    policy = ReplyPolicy.current()
+    if not policy.accepts_replies(post):
         # Loses nothing: what they wrote comes back for them to keep.
         context = {"post": post, "text": request.POST.get("text", "")}
         return render(request, "comments/closed.html", context, status=403)
     own_ids = own_pending_ids(request)
-    form = CommentForm(request.POST, post=post, user=request.user)
+    form = CommentForm(request.POST, post=post, policy=policy, user=request.user)
     comment = None
     if form.is_valid():
         try:
-            comment = _judge_and_save(request, post, form, rules)
+            comment = _judge_and_save(request, post, form, policy)
         except ReplyRefused as refusal:
             form.add_error(None, str(refusal))
     if comment is None:
@@ -46,12 +45,12 @@ def post_comment(request, post_id: int):
     return _after_posting(request, post, form, comment, own_ids)
 
 
-def _judge_and_save(request, post, form, rules) -> Comment:
+def _judge_and_save(request, post, form, policy: ReplyPolicy) -> Comment:
     """The checks and the save as one step, so replies sent together cannot all pass."""
     ip_address = client_ip(request)
     with transaction.atomic():
         one_at_a_time_from(ip_address)
-        verdict = judge(_submission(post, form, ip_address), rules)
+        verdict = judge(_submission(post, form, ip_address), policy)
         return submit_comment(
             post=post,
             text=form.cleaned_data["text"],
@@ -84,9 +83,7 @@ def _show_errors(request, post, form):
     form.data = form.data.copy()
     form.data["issued"] = form_issued_token(request)
     context = {**post_page_context(request, post), "comment_form": form}
-    response = render(request, "news/post_detail.html", context)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _private(render(request, "news/post_detail.html", context))
 
 
 @require_safe
@@ -107,7 +104,7 @@ def comment_permalink(request, pk: int):
 
 def _place_on_page(comment, own_ids) -> str:
     post = comment.post
-    page = discussion_page(post, own_ids, showing=comment.pk).page
+    page = page_of_conversations(post, own_ids, showing=comment.pk)
     page_query = f"?cpage={page.number}" if page.number > 1 else ""
     return f"{post.get_absolute_url()}{page_query}#comment-{comment.pk}"
 
@@ -121,3 +118,38 @@ def _after_posting(request, post, form, comment, own_ids):
         details = form.author_details() if form.cleaned_data.get("remember") else None
         remember_author(request, response, details)
     return response
+
+
+def _private(response):
+    # Pages for one visitor or one moderator (their own errors, a reply that may never be
+    # published): never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _refused(request, refused: LinkRefused):
+    context = {"message": refused.message, "queue_url": admin_queue_url()}
+    return _private(
+        render(request, "comments/moderate/refused.html", context, status=refused.status)
+    )
+
+
+@cross_origin_protected
+@require_http_methods(["GET", "HEAD", "POST"])
+def moderate_from_email(request, token: str):
+    """A moderation email's link: GET shows what it would do, the button (POST) does it."""
+    try:
+        link = read_link(token)
+    except LinkRefused as refused:
+        return _refused(request, refused)
+    context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
+    if request.method != "POST":
+        return _private(render(request, "comments/moderate/confirm.html", context))
+    # Only a reply still as it was when the link was signed: two moderators pressing at once
+    # cannot both decide.
+    unchanged = Comment.objects.filter(pk=link.comment.pk, moderated_at=link.comment.moderated_at)
+    reason = f"{link.done} from email by {link.moderator.get_username()}"
+    if not moderate(unchanged, status=link.status, by=link.moderator, reason=reason):
+        return _refused(request, LinkRefused(410, ALREADY_MODERATED))
+    link.comment.refresh_from_db()
+    return _private(render(request, "comments/moderate/done.html", context))

@@ -1,62 +1,34 @@
-from dataclasses import dataclass
-from datetime import date, timedelta
-from pathlib import Path
+"""The papers' admin: list, add and change forms, earlier versions, and deleting with care.
 
-from django import forms
+The form is documents.forms, the downloads chart documents.charts and the staff-only file
+views documents.staff_files. Posts carrying a paper are read through its `attachments`
+relation, the one thing this app assumes of the app attaching papers (see documents.models).
+"""
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected as confirm_and_delete
-from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
-from django.template.loader import render_to_string
-from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.db.models import Model, prefetch_related_objects
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from documents.ingest import check_upload, find_preview, ingest_upload, replace_file
+from documents.charts import downloads_chart
+from documents.forms import DocumentForm
+from documents.ingest import ingest_upload, replace_file
 from documents.models import Document, DocumentVersion
-from documents.validators import enabled_formats
+from documents.previews import find_preview
+from documents.staff_files import StaffFileViews
 
-CHART_DAYS = 90
-CHART_BAR_WIDTH, CHART_HEIGHT = 6, 80
-
-
-class DocumentForm(forms.ModelForm):
-    """The file is checked here by its content, so a refusal shows next to the field.
-
-    It stands in for the model's file field (DocumentAdmin.exclude): that field's name-based
-    check would refuse the Office formats settings may allow, and the ingest service stores
-    the file itself.
-    """
-
-    file = forms.FileField(label="File")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        formats = enabled_formats()
-        self.fields["file"].help_text = (
-            f"A {' or '.join(f.file_type for f in formats)} file. Its content is checked, not "
-            "only its name. Leave the title blank to use the title inside the PDF."
-        )
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{f.extension}" for f in formats)
-        if self.instance.pk:
-            self.fields["file"].required = False
-            self.fields["file"].label = "Upload a new version"
-            self.fields["file"].help_text = (
-                "Leave empty to keep the current file. A new file keeps the paper's address; "
-                "the current one is kept below as an earlier version."
-            )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            check_upload(upload, replacing=self.instance if self.instance.pk else None)
-        return upload
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
 
 
 class DocumentVersionInline(admin.TabularInline):
     model = DocumentVersion
-    fields = ["version_file", "size_label", "page_count", "uploaded_at", "uploaded_by"]
+    fields = ("version_file", "size_label", "page_count", "uploaded_at", "uploaded_by")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -83,17 +55,8 @@ class DocumentVersionInline(admin.TabularInline):
         return version.size_label
 
 
-@dataclass
-class Bar:
-    day: date
-    count: int
-    x: int
-    y: int
-    height: int
-
-
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
     form = DocumentForm
     exclude = ["file"]  # the form's own file field replaces it
     inlines = [DocumentVersionInline]
@@ -126,7 +89,9 @@ class DocumentAdmin(admin.ModelAdmin):
         "uploaded_at",
         "updated_at",
     ]
-    add_fieldsets = [(None, {"fields": ["title", "description", "visibility", "file"]})]
+    add_fieldsets: "_FieldsetSpec" = [
+        (None, {"fields": ["title", "description", "visibility", "file"]})
+    ]
     fieldsets = [
         *add_fieldsets,
         (
@@ -175,14 +140,15 @@ class DocumentAdmin(admin.ModelAdmin):
     # --- Deleting a paper still attached to posts -------------------------------------------
 
     def render_delete_form(self, request, context):
-        context["used_in"] = _posts_using([context["object"]])
+        context.update(_used_in_context([context["object"]]))
         return super().render_delete_form(request, context)
 
     @admin.action(description="Delete selected papers", permissions=["delete"])
     def delete_selected(self, request, queryset):
         response = confirm_and_delete(self, request, queryset)
         if response is not None:  # the confirmation page, still to be rendered
-            response.context_data["used_in"] = _posts_using(queryset)
+            assert response.context_data is not None  # rendered with a context
+            response.context_data.update(_used_in_context(queryset))
             response.context_data["several"] = True
         return response
 
@@ -239,86 +205,20 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description="downloads per day")
     def downloads_chart(self, document):
-        today = timezone.localdate()
-        start = today - timedelta(days=CHART_DAYS - 1)
-        days = document.download_days.filter(day__gte=start, day__lte=today)
-        counts = dict(days.values_list("day", "count"))
-        highest = max(counts.values(), default=0)
-        bars = [_bar(day, count, start, highest) for day, count in sorted(counts.items()) if count]
-        context = {
-            "bars": bars,
-            "recent": sum(counts.values()),
-            "total": document.download_count,
-            "days": CHART_DAYS,
-            "start": start,
-            "end": today,
-            "width": CHART_DAYS * CHART_BAR_WIDTH,
-            "height": CHART_HEIGHT,
-            "bar_width": CHART_BAR_WIDTH - 1,
-        }
-        return render_to_string("admin/documents/document/_downloads_chart.html", context)
-
-    # --- Staff-only file views: not counted as downloads, and staff-only papers too ---------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:pk>/preview/<int:width>/",
-                view(self.preview_view),
-                name="documents_document_preview",
-            ),
-            path("<int:pk>/file/", view(self.file_view), name="documents_document_file"),
-            path(
-                "<int:pk>/versions/<int:version_pk>/file/",
-                view(self.version_file_view),
-                name="documents_document_version_file",
-            ),
-            *super().get_urls(),
-        ]
-
-    def preview_view(self, request, pk, width):
-        document = self._viewable(request, pk)
-        preview = find_preview(document, width) or _not_found()
-        file = document.file.storage.open(preview["name"], "rb")
-        return _private(FileResponse(file, content_type="image/webp"))
-
-    def file_view(self, request, pk):
-        document = self._viewable(request, pk)
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.download_filename,
-            content_type=document.content_type,
-        )
-        return _private(response)
-
-    def version_file_view(self, request, pk, version_pk):
-        document = self._viewable(request, pk)
-        version = document.versions.filter(pk=version_pk).first() or _not_found()
-        suffix = Path(version.file.name).suffix
-        stem = Path(document.download_filename).stem
-        filename = f"{stem} (version of {version.uploaded_at:%Y-%m-%d}){suffix}"
-        response = FileResponse(version.file.open("rb"), as_attachment=True, filename=filename)
-        return _private(response)
-
-    def _viewable(self, request, pk) -> Document:
-        document = self.get_object(request, str(pk))
-        if document is None or not self.has_view_permission(request, document):
-            raise Http404("No such paper.")
-        return document
+        return downloads_chart(document)
 
 
-def _bar(day: date, count: int, start: date, highest: int) -> Bar:
-    height = max(1, round(count / highest * CHART_HEIGHT))  # a single download still shows
-    return Bar(day, count, (day - start).days * CHART_BAR_WIDTH, CHART_HEIGHT - height, height)
+def _used_in_context(documents) -> dict:
+    """For the delete confirmation: the posts that will lose the papers, and links to them."""
+    posts = _posts_using(documents)
+    return {"used_in": posts, "used_in_links": _post_links(posts)}
 
 
 def _posts_using(documents) -> list:
     """The posts the papers are attached to, each once, in the order first found."""
     documents = list(documents)
     prefetch_related_objects(documents, "attachments__post")
-    posts = {}
+    posts: dict[int, Model] = {}
     for document in documents:
         for attachment in document.attachments.all():
             posts.setdefault(attachment.post_id, attachment.post)
@@ -326,14 +226,10 @@ def _posts_using(documents) -> list:
 
 
 def _post_links(posts) -> str:
-    links = ((reverse("admin:news_post_change", args=[post.pk]), post) for post in posts)
+    """Links to each post's admin page, named from the post's own model (no app name here)."""
+    links = (
+        # admin_urlname() takes any str; the stubs ask for the SafeString a template passes.
+        (reverse(admin_urlname(post._meta, "change"), args=[post.pk]), post)  # type: ignore[arg-type]
+        for post in posts
+    )
     return format_html_join(", ", '<a href="{}">{}</a>', links)
-
-
-def _private(response):
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
-
-
-def _not_found():
-    raise Http404("No such file.")

@@ -1,20 +1,20 @@
-"""How a paper's bytes are sent: validators, byte ranges, headers, and which requests count.
+"""How a paper's bytes are sent: validators, headers, and which requests count.
 
 The download view finds the paper (and so decides who may have it); everything after that is
 here: `Download.for_request()` decides what one request gets, as a static file server would
-(304, 206, 416, HEAD), and whether it is a download worth counting. RFC 9110 is the reference.
+(304, 206, 416, HEAD), and whether it is a download worth counting. RFC 9110 is the reference;
+parsing Range and If-Range is documents.ranges.
 """
 
 import logging
 import os
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from typing import cast
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage
 from django.http import (
     FileResponse,
     Http404,
@@ -22,10 +22,12 @@ from django.http import (
     HttpResponse,
     HttpResponseNotModified,
 )
+from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import content_disposition_header, http_date
 
 from documents.models import Document
+from documents.ranges import ByteRange, RangeNotSatisfiable, if_range_allows, parse_range
 
 logger = logging.getLogger(__name__)
 
@@ -47,57 +49,6 @@ PAPER_CSP = (
 SERVE_WITH = ("django", "x-accel-redirect", "x-sendfile")
 
 
-class RangeNotSatisfiable(Exception):
-    """The Range asks only for bytes past the end of the file (answered with 416)."""
-
-
-@dataclass(frozen=True)
-class ByteRange:
-    start: int
-    end: int  # inclusive, as in Content-Range
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start + 1
-
-    def content_range(self, size: int) -> str:
-        return f"bytes {self.start}-{self.end}/{size}"
-
-
-# At most 18 digits: a longer number is no real position, and int() refuses thousands.
-_RANGE_SPEC = re.compile(r"([0-9]{0,18})-([0-9]{0,18})")
-
-
-def parse_range(header: str, size: int) -> ByteRange | None:
-    """The one byte range `header` asks for, its end clamped to the file; None for the whole file.
-
-    A Range the server cannot use (malformed, another unit, several ranges) is ignored and the
-    whole file sent, as RFC 9110 §14.2 allows; one asking only for bytes at or past the end
-    raises RangeNotSatisfiable.
-    """
-    unit, equals, range_set = header.partition("=")
-    if not equals or unit.strip().lower() != "bytes":
-        return None
-    # A list may carry empty elements ("0-99,"): they are not ranges (RFC 9110 §5.6.1).
-    specs = [spec.strip() for spec in range_set.split(",") if spec.strip()]
-    if len(specs) != 1 or not (match := _RANGE_SPEC.fullmatch(specs[0])):
-        return None
-    first, last = match.groups()
-    if not first:
-        if not last:
-            return None
-        suffix = int(last)  # the last `suffix` bytes
-        if suffix == 0 or size == 0:
-            raise RangeNotSatisfiable
-        return ByteRange(max(size - suffix, 0), size - 1)
-    start = int(first)
-    if last and int(last) < start:
-        return None
-    if start >= size:
-        raise RangeNotSatisfiable
-    return ByteRange(start, min(int(last), size - 1) if last else size - 1)
-
-
 def etag(document: Document) -> str:
     """A strong validator: the file's SHA-256 when known, else its size and when it changed."""
     if document.sha256:
@@ -106,63 +57,12 @@ def etag(document: Document) -> str:
     return f'"{document.size:x}-{changed:x}"'
 
 
-def if_range_allows(header: str, *, current_etag: str, last_modified: datetime) -> bool:
-    """Whether If-Range names the version we hold, so its Range may be honoured (§13.1.5).
-
-    Entity tags compare strongly (a weak one never matches); a date must be exactly
-    Last-Modified.
-    """
-    header = header.strip()
-    if header.startswith(('"', "W/")):
-        return header == current_etag
-    date = parse_http_date_safe(header)
-    return date is not None and date == int(last_modified.timestamp())
-
-
 def is_crawler(user_agent: str) -> bool:
     """Robots and link checkers, by settings.DOCUMENTS_CRAWLER_USER_AGENTS (any case)."""
     agent = user_agent.lower()
     return any(
         marker and marker.lower() in agent for marker in settings.DOCUMENTS_CRAWLER_USER_AGENTS
     )
-
-
-# Typographic characters that have a plain ASCII look-alike; accents are dropped separately.
-_ASCII_LOOKALIKES = str.maketrans(
-    {
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-        "\u201c": "", "\u201d": "", "\u201e": "", "\u00ab": "", "\u00bb": "",
-        "\u2026": "...", "\u00a0": " ", "\u00df": "ss", "\u00e6": "ae", "\u00c6": "AE",
-        "\u0153": "oe", "\u0152": "OE", "\u00f8": "o", "\u00d8": "O", "\u0142": "l",
-        "\u0141": "L", "\u00f0": "d", "\u00de": "Th", "\u00fe": "th",
-    }
-)  # fmt: skip
-
-
-def ascii_filename(filename: str) -> str:
-    """`filename` for clients that know no better than plain `filename=`: printable ASCII,
-    accents dropped, other characters replaced with "_", no quote or backslash."""
-    stem, dot, extension = filename.rpartition(".")
-    if not dot:
-        stem, extension = filename, ""
-    decomposed = unicodedata.normalize("NFKD", stem.translate(_ASCII_LOOKALIKES))
-    stem = "".join(char for char in decomposed if not unicodedata.combining(char))
-    stem = re.sub(r'[^\x20-\x7e]+|["\\]', "_", stem).strip()
-    if not re.search(r"[A-Za-z0-9]", stem):
-        stem = "document"
-    extension = re.sub(r"[^A-Za-z0-9]", "", extension)
-    return f"{stem}.{extension}" if extension else stem
-
-
-def content_disposition(filename: str, *, inline: bool) -> str:
-    """The header with an ASCII `filename` and, when that had to change the name, the exact
-    name as RFC 6266 `filename*` (percent-encoded UTF-8, so no character can end the header)."""
-    kind = "inline" if inline else "attachment"
-    fallback = ascii_filename(filename)
-    if fallback == filename:
-        return f'{kind}; filename="{fallback}"'
-    return f"{kind}; filename=\"{fallback}\"; filename*=utf-8''{quote(filename, safe='')}"
 
 
 class PaperFileResponse(FileResponse):
@@ -243,11 +143,11 @@ class Download:
     def inline(self) -> bool:
         return settings.DOCUMENTS_INLINE and self.document.content_type == "application/pdf"
 
-    def response(self) -> HttpResponse:
+    def response(self) -> HttpResponseBase:
         if self.status == 304:
             return self.with_headers(HttpResponseNotModified(), validators=True)
         if self.status in (412, 416):
-            response = HttpResponse(status=self.status, content_type="text/plain")
+            response: HttpResponseBase = HttpResponse(status=self.status, content_type="text/plain")
             if self.status == 416:
                 response["Content-Range"] = f"bytes */{self.document.size}"
             return self.with_headers(response)
@@ -267,9 +167,12 @@ class Download:
         Content-Length) itself, with the headers set here."""
         response = HttpResponse()
         storage, name = self.document.file.storage, self.document.file.name
+        assert name is not None  # a paper always has its file
         path = storage.path(name)  # refuses a name that would leave MEDIA_ROOT
         if server == "x-accel-redirect":
-            relative = os.path.relpath(path, storage.location).replace(os.sep, "/")
+            # path() worked, so this is a storage on the file system.
+            location = cast(FileSystemStorage, storage).location
+            relative = os.path.relpath(path, location).replace(os.sep, "/")
             # nginx expects the URI percent-encoded, and decodes it to find the file.
             response["X-Accel-Redirect"] = settings.DOCUMENTS_ACCEL_PREFIX + quote(relative)
         elif server == "x-sendfile":
@@ -284,8 +187,10 @@ class Download:
     def stream(self) -> FileResponse:
         """The file, or its range, read from disk a chunk at a time: never all in memory."""
         byte_range = self.byte_range or ByteRange(0, self.document.size - 1)
+        name = self.document.file.name
+        assert name is not None  # a paper always has its file
         try:
-            file = self.document.file.storage.open(self.document.file.name, "rb")
+            file = self.document.file.storage.open(name, "rb")
         except FileNotFoundError:
             logger.error("Paper %s has no file at %s", self.document.pk, self.document.file.name)
             raise Http404("This paper's file is missing.") from None
@@ -311,7 +216,9 @@ class Download:
             response["Last-Modified"] = http_date(self.document.file_updated_at.timestamp())
         if representation:
             response["Content-Type"] = self.content_type
-            response["Content-Disposition"] = content_disposition(
-                self.document.download_filename, inline=self.inline
+            # Django's header: a plain `filename` for a printable ASCII name, else the exact
+            # name as RFC 6266 `filename*` (percent-encoded UTF-8: nothing can end the header).
+            response["Content-Disposition"] = content_disposition_header(
+                not self.inline, self.document.download_filename
             )
         return response

@@ -1,19 +1,16 @@
-"""Taking papers in: check an upload, store it, and read from it what staff and visitors need.
+"""The upload service: check a file, store it as a paper (or a paper's new version), read it again.
 
-One service for the admin, `load_demo_content` and `manage.py reindex_documents`. Reading a
-PDF fills the paper's page count, title (when staff gave none), text for search, an
-accessibility report and first-page previews.
+One service for the admin, `load_demo_content` and `manage.py reindex_documents`. What is read
+from a file (documents.pdf) fills the paper's page count, title (when staff gave none), text
+for search, accessibility report and first-page previews.
 """
 
 import hashlib
 import io
 import re
-import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pypdfium2 as pdfium
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -23,32 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image
-from pypdf import PdfReader
 
+from documents.formats import FileFormat
 from documents.models import Document, DocumentVersion
-from documents.validators import PDF, PDF_ERRORS, FileFormat, validate_upload
-
-PREVIEW_WIDTHS = (240, 480)
-MAX_TEXT_LENGTH = 2 * 1024 * 1024  # characters kept for search; the rest of a huge paper is not
-# PDFium must never run in two threads at once, even on different files.
-_PDFIUM_LOCK = threading.Lock()
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-# Titles that exporting programs write by themselves, which mean nothing to a reader.
-_MEANINGLESS_TITLE = re.compile(
-    r"^(untitled|title|document\d*|microsoft \w+ - .*|.*\.(docx?|pdf|odt|rtf|pptx?|indd))$",
-    re.IGNORECASE,
-)
-
-
-@dataclass
-class Contents:
-    """What a file tells about itself; empty for formats other than PDF."""
-
-    page_count: int | None = None
-    title: str = ""
-    text: str = ""
-    accessibility: dict = field(default_factory=dict)
-    previews: dict[int, Image.Image] = field(default_factory=dict)
+from documents.pdf import read_contents
+from documents.validators import validate_upload
 
 
 def check_upload(uploaded_file: File, replacing: Document | None = None) -> tuple[FileFormat, str]:
@@ -117,20 +93,6 @@ def reindex(document: Document) -> Document:
         document.save()
         _store_previews(document, contents.previews)
     return document
-
-
-def preview_url(document: Document, width: int) -> str | None:
-    """Where the `documents:preview` view serves the first page at this width, if stored."""
-    if not (preview := find_preview(document, width)):
-        return None
-    image_format = preview["name"].rsplit(".", 1)[-1]
-    kwargs = {"pk": document.pk, "width": width, "image_format": image_format}
-    return reverse("documents:preview", kwargs=kwargs)
-
-
-def find_preview(document: Document, width: int) -> dict | None:
-    """The stored preview of this width ({"width", "height", "name"}), or None."""
-    return next((p for p in document.previews if p.get("width") == width), None)
 
 
 @contextmanager
@@ -209,180 +171,9 @@ def _store_previews(document: Document, images: dict[int, Image.Image]) -> None:
     stale = {p["name"] for p in document.previews} - {p["name"] for p in previews}
     document.previews = previews
     Document.objects.filter(pk=document.pk).update(previews=previews)
-    transaction.on_commit(lambda: [storage.delete(name) for name in stale])
 
+    def delete_stale() -> None:
+        for name in stale:
+            storage.delete(name)
 
-# --- Reading a PDF --------------------------------------------------------------------------
-
-
-def read_contents(file: File, file_format: FileFormat) -> Contents:
-    """Pages, title, text, accessibility and previews of an accepted file."""
-    if file_format != PDF:
-        return Contents()
-    file.seek(0)
-    try:
-        reader = PdfReader(file, strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            return Contents(accessibility=locked_report())
-        page_count = len(reader.pages)
-        title = metadata_title(reader)[:255]
-        page_texts, first_page = _read_with_pdfium(file)
-        accessibility = accessibility_report(reader, page_texts)
-    except PDF_ERRORS as error:
-        # The upload check read it; a file it let through but that fails here is damaged.
-        raise ValidationError(
-            "“%(name)s” cannot be read (%(error)s): please export it again and re-upload it.",
-            code="damaged_pdf",
-            params={"name": file.name, "error": str(error)[:120] or "unreadable"},
-        ) from error
-    return Contents(
-        page_count=page_count,
-        title=title,
-        text=_join_pages(page_texts or []),
-        accessibility=accessibility,
-        previews=_previews(first_page) if first_page else {},
-    )
-
-
-def _read_with_pdfium(file: File) -> tuple[list[str] | None, Image.Image | None]:
-    """Each page's text and the first page as an image; (None, None) if PDFium cannot."""
-    file.seek(0)
-    try:
-        with _PDFIUM_LOCK, pdfium.PdfDocument(file) as pdf:
-            texts = [_page_text(page) for page in pdf]
-            first_page = _render(pdf[0], max(PREVIEW_WIDTHS))
-    except pdfium.PdfiumError:
-        return None, None
-    finally:
-        file.seek(0)
-    return texts, first_page
-
-
-def _page_text(page: pdfium.PdfPage) -> str:
-    textpage = page.get_textpage()
-    text = textpage.get_text_range()
-    textpage.close()
-    page.close()
-    # No NUL (PostgreSQL refuses it) and no \f inside a page: \f separates pages.
-    return re.sub(r"\r\n?|\f", "\n", text.replace("\x00", ""))
-
-
-def _render(page: pdfium.PdfPage, width: int) -> Image.Image:
-    page_width, page_height = page.get_size()
-    # A very tall page is cut to twice its width, so the picture stays small.
-    crop_bottom = max(0.0, page_height - 2 * page_width)
-    bitmap = page.render(scale=width / page_width, crop=(0, crop_bottom, 0, 0))
-    image = bitmap.to_pil().convert("RGB")
-    page.close()
-    return image
-
-
-def _previews(image: Image.Image) -> dict[int, Image.Image]:
-    return {
-        width: image.resize((width, max(1, round(image.height * width / image.width))))
-        for width in sorted(PREVIEW_WIDTHS)
-    }
-
-
-def _join_pages(page_texts: list[str]) -> str:
-    kept, length = [], 0
-    for text in page_texts:
-        kept.append(text[: MAX_TEXT_LENGTH - length])
-        length += len(kept[-1]) + 1
-        if length >= MAX_TEXT_LENGTH:
-            break
-    return "\f".join(kept)
-
-
-def metadata_title(reader: PdfReader) -> str:
-    """The title in the PDF's properties, unless it is one a program made up."""
-    try:
-        title = str(reader.metadata.title or "") if reader.metadata else ""
-        # Control characters (NUL among them, which PostgreSQL refuses) are not a title's.
-        title = " ".join(_CONTROL_CHARACTERS.sub(" ", title).split())
-    except PDF_ERRORS:
-        return ""
-    return "" if _MEANINGLESS_TITLE.match(title) else title
-
-
-# --- Accessibility of the paper itself ------------------------------------------------------
-
-
-def accessibility_report(reader: PdfReader, page_texts: list[str] | None) -> dict:
-    """What a screen reader needs from the PDF, and a sentence for staff on each thing missing."""
-    root = reader.trailer["/Root"]
-    mark_info = _get(root, "/MarkInfo") or {}
-    preferences = _get(root, "/ViewerPreferences") or {}
-    report = {
-        "tagged": bool(_get(mark_info, "/Marked")) and "/StructTreeRoot" in root,
-        "language": _CONTROL_CHARACTERS.sub("", str(_get(root, "/Lang") or "")).strip(),
-        "has_title": bool(metadata_title(reader)),
-        "shows_title": bool(_get(preferences, "/DisplayDocTitle")),
-        "text_pages": sum(bool(text.strip()) for text in page_texts or []),
-        "pages": len(reader.pages),
-    }
-    return {**report, "problems": _problems(report, text_read=page_texts is not None)}
-
-
-def locked_report() -> dict:
-    return {
-        "tagged": False,
-        "language": "",
-        "has_title": False,
-        "shows_title": False,
-        "text_pages": 0,
-        "pages": 0,
-        "problems": [
-            "Needs a password to open: screen readers cannot read it, and nothing else in it "
-            "could be checked."
-        ],
-    }
-
-
-def _problems(report: dict, *, text_read: bool) -> list[str]:
-    problems = []
-    if not report["tagged"]:
-        problems.append(
-            "No tags: screen readers cannot tell headings, lists and tables from the body "
-            "text. Export it again with tags for accessibility switched on."
-        )
-    if not report["language"]:
-        problems.append(
-            "No language set: screen readers may read it with the wrong voice. Set the "
-            "document's language (for example English, UK) before exporting."
-        )
-    if not report["has_title"]:
-        problems.append(
-            "No title in the file's properties: screen readers announce the file name "
-            "instead. Fill in the title in the document's properties before exporting."
-        )
-    elif not report["shows_title"]:
-        problems.append(
-            "Readers show the file name instead of the title: turn on “display document "
-            "title” in the PDF's initial view settings."
-        )
-    problems += _text_problems(report, text_read=text_read)
-    return problems
-
-
-def _text_problems(report: dict, *, text_read: bool) -> list[str]:
-    pages, text_pages = report["pages"], report["text_pages"]
-    if not text_read:
-        return ["Its text could not be read, so it could not be checked or searched."]
-    if not text_pages:
-        return [
-            "No text on any page: it looks like scanned images, so screen readers and search "
-            "find nothing. Run text recognition (OCR) on it, or export it from the original."
-        ]
-    if text_pages < pages:
-        return [
-            f"{pages - text_pages} of {pages} pages have no text (scanned images?): screen "
-            "readers skip them. Run text recognition (OCR) on those pages."
-        ]
-    return []
-
-
-def _get(dictionary, key: str):
-    """dictionary[key] with references followed, or None (pypdf's .get() does not follow)."""
-    value = dictionary.get(key) if hasattr(dictionary, "get") else None
-    return None if value is None else value.get_object()
+    transaction.on_commit(delete_stale)

@@ -1,12 +1,34 @@
+"""Papers: the file, what was read from it, who may see it, and how often it was downloaded.
+
+Who may see a paper is said once, here: `Document.objects.public()` for a queryset and
+`document.is_public` for one paper (`with_is_public()` reads it for many in one query). The
+library, a paper's page, download and preview, the sitemap and the site search use public();
+a post shows its `shown_with_posts()` papers, which are its public ones once it is published.
+
+Papers are attached to posts by another app (news). This app assumes one thing of it, and
+uses it openly rather than through a setting (issue 10's first option): the model that
+attaches papers has a ForeignKey to Document with related_name "attachments" and a ForeignKey
+"post", and its default manager's `on_published_posts()` keeps the attachments whose post the
+public may see (the posts have title, published_at and get_absolute_url(), as a paper's page
+lists them). The reverse relation is Django's own, so
+this app imports nothing from news and news keeps importing from here: dependencies point
+one way. The other way round (news deciding which papers are public) was not chosen because
+this app's own pages (library, paper page, download, preview, sitemap) must answer the
+question themselves, and could not without asking news.
+
+Over 250 lines because it holds the app's three models (a paper, its earlier versions, its
+downloads per day) and the one definition of a public paper, which belong together.
+"""
+
 import re
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from documents.validators import validate_upload
@@ -31,31 +53,63 @@ def version_upload_to(instance, filename: str) -> str:
     return f"documents/versions/{instance.document_id}/{filename}"
 
 
-class DocumentQuerySet(models.QuerySet):
+def _attachment_model() -> type[models.Model]:
+    """The model that attaches papers to posts, reached through the `attachments` relation."""
+    return Document._meta.get_field("attachments").related_model
+
+
+def _attachments():
+    """Every attachment of a paper to a post."""
+    return _attachment_model()._default_manager.all()
+
+
+def _shown_with_posts() -> Q:
+    """All but staff-only papers: what a post shows, and so public once the post is published."""
+    return ~Q(visibility=Document.Visibility.STAFF)
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
     def public(self):
         """Papers anyone may find and download.
 
-        Public papers are, unless every post carrying them is still unpublished; papers kept
-        "with their posts" (the default, so a paper for an embargoed post never shows early)
-        only once a published post carries one. Which posts are published is for the app that
-        publishes them to say (settings.DOCUMENTS_POST_CONDITIONS), so this app needs to know
-        nothing of posts.
+        A paper is public once a published post carries it, unless it is staff-only; a paper
+        marked public is also public while no post carries it at all. So papers kept "with
+        their posts" (the default) never show before their post, and a public paper attached
+        only to unpublished posts waits for them too.
         """
-        public = Q(visibility=Document.Visibility.PUBLIC)
-        with_posts = Q(visibility=Document.Visibility.WITH_POSTS)
-        conditions_path = getattr(settings, "DOCUMENTS_POST_CONDITIONS", None)
-        if not conditions_path:
-            return self.filter(public)
-        on_published_post, on_any_post = import_string(conditions_path)()
-        return self.filter(
-            (public & (on_published_post | ~on_any_post)) | (with_posts & on_published_post)
-        )
+        attachments = _attachments().filter(document=OuterRef("pk"))
+        on_any_post = Exists(attachments)
+        on_published_post = Exists(attachments.on_published_posts())
+        in_library_only = Q(visibility=Document.Visibility.PUBLIC) & ~on_any_post
+        return self.filter((_shown_with_posts() & on_published_post) | in_library_only)
+
+    def shown_with_posts(self):
+        """Papers a post shows with it (all but staff-only ones), public once it is published.
+
+        For the app attaching papers: a published post's papers, as this filters them, are
+        exactly its public papers (see public()).
+        """
+        return self.filter(_shown_with_posts())
+
+    def with_is_public(self):
+        """Each paper's `is_public` read in the same query, from the same definition."""
+        is_public = Exists(self.model.objects.public().filter(pk=OuterRef("pk")))
+        return self.annotate(is_public=is_public)
 
     def visible_to(self, user):
         """Staff who manage papers see them all; everyone else sees the public ones."""
         if user.is_active and user.has_perm("documents.view_document"):
             return self.all()
         return self.public()
+
+    def containing(self, words: list[str]):
+        """Papers holding every one of `words` in their title, description or text."""
+        documents = self
+        for word in words:
+            documents = documents.filter(
+                Q(title__icontains=word) | Q(description__icontains=word) | Q(text__icontains=word)
+            )
+        return documents
 
 
 class Document(models.Model):
@@ -134,7 +188,8 @@ class Document(models.Model):
         return self.title or self.file.name
 
     def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
+        # FieldFile._committed is real but missing from django-stubs.
+        if self.file and not self.file._committed:  # type: ignore[attr-defined]
             self.size = self.file.size  # a new file; a stored one's size is known already
         # Never a word the paper's own addresses use after its id ("/papers/1/download/").
         self.slug = slugify(self.title)[:255] or "paper"
@@ -151,7 +206,12 @@ class Document(models.Model):
     def clean_fields(self, exclude=None):
         super().clean_fields(exclude)
         # Only a new upload needs reading; a stored file was checked when it arrived.
-        if "file" not in (exclude or ()) and self.file and not self.file._committed:
+        if (
+            "file" not in (exclude or ())
+            and self.file
+            # FieldFile._committed is real but missing from django-stubs.
+            and not self.file._committed  # type: ignore[attr-defined]
+        ):
             try:
                 validate_upload(self.file.file)
             except ValidationError as error:
@@ -162,8 +222,14 @@ class Document(models.Model):
         names += [preview["name"] for preview in self.previews]
         storage = self.file.storage
         result = super().delete(*args, **kwargs)
+
+        def delete_files() -> None:
+            for name in names:
+                if name:
+                    storage.delete(name)
+
         # Remove the bytes only once the rows are surely gone.
-        transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+        transaction.on_commit(delete_files)
         return result
 
     @property
@@ -180,6 +246,27 @@ class Document(models.Model):
         cleaned = re.sub(r'[\x00-\x1f\x7f/\\"<>:|?*]+', " ", self.title)
         cleaned = re.sub(r"\s+", " ", cleaned).strip(" .")[:150]
         return f"{cleaned or 'document'}.{self.file_type.lower()}"
+
+    @cached_property
+    def is_public(self) -> bool:
+        """Whether anyone may find and download this paper (see DocumentQuerySet.public)."""
+        return type(self).objects.public().filter(pk=self.pk).exists()
+
+    def published_posts(self) -> list:
+        """The published posts carrying this paper, newest first, in one query.
+
+        Each post has its title, slug and published_at loaded (what a paper's page shows of
+        it), nothing else.
+        """
+        attachments = (
+            _attachments()
+            .filter(document=self)
+            .on_published_posts()
+            .select_related("post")
+            .only("document", "post__title", "post__slug", "post__published_at")
+            .order_by("-post__published_at", "-post__pk")
+        )
+        return [attachment.post for attachment in attachments]
 
     @property
     def accessibility_problems(self) -> list[str]:

@@ -1,29 +1,20 @@
 from django.urls import path, register_converter
 
-from documents.library import PREVIEW_TYPES, DocumentDetailView, LibraryView, preview
-from documents.views import DocumentDownloadView
-
-
-class PreviewFormatConverter:
-    """The file types first-page images are stored as: "webp" or "png"."""
-
-    regex = "|".join(PREVIEW_TYPES)
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
+from documents import views
+from documents.converters import PreviewFormatConverter
 
 register_converter(PreviewFormatConverter, "preview_format")
 
 app_name = "documents"
 
 urlpatterns = [
-    path("", LibraryView.as_view(), name="library"),
+    path("", views.LibraryView.as_view(), name="library"),
     # Before the page's pattern, whose slug would otherwise match "download".
-    path("<int:pk>/download/", DocumentDownloadView.as_view(), name="download"),
-    path("<int:pk>/preview/<int:width>.<preview_format:image_format>", preview, name="preview"),
-    path("<int:pk>/<slug:slug>/", DocumentDetailView.as_view(), name="detail"),
+    path("<int:pk>/download/", views.DocumentDownloadView.as_view(), name="download"),
+    path(
+        "<int:pk>/preview/<int:width>.<preview_format:image_format>",
+        views.preview,
+        name="preview",
+    ),
+    path("<int:pk>/<slug:slug>/", views.DocumentDetailView.as_view(), name="detail"),
 ]

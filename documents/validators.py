@@ -7,7 +7,6 @@ them.
 """
 
 import zipfile
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,52 +15,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-
-@dataclass(frozen=True)
-class FileFormat:
-    extension: str
-    file_type: str
-    content_type: str
-    description: str
-    ooxml_folder: str = ""  # Office Open XML: the folder of the main part
-    odf_mimetype: str = ""  # OpenDocument: the content of the first member, "mimetype"
-
-
-PDF = FileFormat("pdf", "PDF", "application/pdf", "a PDF")
-_OOXML = "application/vnd.openxmlformats-officedocument."
-_ODF = "application/vnd.oasis.opendocument."
-OFFICE_FORMATS = [
-    FileFormat("docx", "DOCX", f"{_OOXML}wordprocessingml.document", "a Word document", "word/"),
-    FileFormat("xlsx", "XLSX", f"{_OOXML}spreadsheetml.sheet", "an Excel spreadsheet", "xl/"),
-    FileFormat("pptx", "PPTX", f"{_OOXML}presentationml.presentation", "a PowerPoint file", "ppt/"),
-    FileFormat("odt", "ODT", f"{_ODF}text", "an OpenDocument text", odf_mimetype=f"{_ODF}text"),
-    FileFormat(
-        "ods",
-        "ODS",
-        f"{_ODF}spreadsheet",
-        "an OpenDocument sheet",
-        odf_mimetype=f"{_ODF}spreadsheet",
-    ),
-    FileFormat(
-        "odp",
-        "ODP",
-        f"{_ODF}presentation",
-        "an OpenDocument presentation",
-        odf_mimetype=f"{_ODF}presentation",
-    ),
-]
-
-# First bytes of formats people upload by mistake, so the refusal can say what the file is.
-_KNOWN_SIGNATURES = [
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Office document"),
-    (b"{\\rtf", "an RTF document"),
-    (b"#!", "a script"),
-    (b"MZ", "a Windows program"),
-]
+from documents.formats import PDF, FileFormat, describe_content, enabled_formats, sniff_office
 
 # Action types (ISO 32000-1, 12.6.4) that reach outside the file: run a program, send or
 # fetch data. JavaScript is found by its /JS entry, wherever it hides.
@@ -83,26 +37,6 @@ MAX_OBJECTS_CHECKED = 200_000
 # PyPdfError covers every pypdf failure (a reference loop raises LimitReachedError, a missing
 # cipher DependencyError); RecursionError, deeply nested objects.
 PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError)
-_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError)
-
-
-def describe_content(head: bytes) -> str:
-    """A few words on what the first bytes of a file look like, for error messages."""
-    for signature, description in _KNOWN_SIGNATURES:
-        if head.startswith(signature):
-            return description
-    stripped = head.lstrip().lower()
-    if stripped.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<script")):
-        return "a web page (HTML)"
-    if stripped.startswith(b"<?xml") or stripped.startswith(b"<svg"):
-        return "an XML or SVG file"
-    return "a format the site does not know"
-
-
-def enabled_formats() -> list[FileFormat]:
-    """PDF, then the Office formats settings.DOCUMENTS_EXTRA_FORMATS names (e.g. ["docx"])."""
-    extra = {name.strip().lower().lstrip(".") for name in settings.DOCUMENTS_EXTRA_FORMATS}
-    return [PDF, *(f for f in OFFICE_FORMATS if f.extension in extra)]
 
 
 def validate_upload(file) -> FileFormat:
@@ -125,27 +59,6 @@ def validate_upload(file) -> FileFormat:
             params={"name": _name(file)},
         )
     return office
-
-
-def sniff_office(file) -> FileFormat | None:
-    """Which Office format a ZIP file is, judged by its members, or None."""
-    try:
-        with zipfile.ZipFile(file) as archive:
-            members = archive.infolist()
-            if members and members[0].filename == "mimetype":
-                with archive.open(members[0]) as stream:
-                    mimetype = stream.read(100).decode("ascii", "replace").strip()
-                return next((f for f in OFFICE_FORMATS if f.odf_mimetype == mimetype), None)
-            names = [member.filename for member in members]
-            if "[Content_Types].xml" in names:
-                return next(
-                    (f for f in OFFICE_FORMATS if f.ooxml_folder and _any_in(names, f)), None
-                )
-    except _ZIP_ERRORS:
-        return None
-    finally:
-        file.seek(0)
-    return None
 
 
 def find_active_content(reader: PdfReader) -> str | None:
@@ -278,10 +191,6 @@ def _resolved(dictionary: DictionaryObject, key: str):
     """The value under key with any reference followed (dict.get alone would not), or ""."""
     value = dict.get(dictionary, key)
     return "" if value is None else value.get_object()
-
-
-def _any_in(names: list[str], file_format: FileFormat) -> bool:
-    return any(name.startswith(file_format.ooxml_folder) for name in names)
 
 
 def _head(file) -> bytes:

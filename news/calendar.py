@@ -1,14 +1,13 @@
-"""Events as iCalendar: one .ics file per event, and a feed of upcoming events to subscribe to."""
+"""Events as iCalendar: one .ics file per event, and a feed of upcoming events to subscribe to.
+
+The files only; news.views.events_ics and news.views.event_ics answer with them.
+"""
 
 from datetime import UTC, timedelta
 
 from django.conf import settings
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event, vDuration
 
-from news.freshness import conditional_on_content
 from news.models import Post
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -16,29 +15,22 @@ CONTENT_TYPE = "text/calendar; charset=utf-8"
 REFRESH_INTERVAL = timedelta(hours=6)
 
 
-@require_safe
-@conditional_on_content
-def upcoming_events(request):
-    """Every published event that has not finished yet, for calendar apps to subscribe to."""
+def upcoming_events_calendar(posts, request) -> bytes:
+    """A calendar of the given events, for calendar apps to subscribe to and refresh."""
     calendar = _calendar(f"{settings.SITE_NAME} events")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     # An X- property has no known type: give the duration's text form ("PT6H") ourselves.
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL).to_ical().decode())
-    for post in Post.objects.published().upcoming_events():
+    for post in posts:
         calendar.add_component(_event(post, request))
-    return HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
+    return calendar.to_ical()
 
 
-@require_safe
-@conditional_on_content
-def event(request, slug):
-    """One published event, to add to a calendar; 404 for other posts."""
-    post = get_object_or_404(Post.objects.published().events(), slug=slug)
+def event_calendar(post: Post, request) -> bytes:
+    """One event as a calendar file, to add to a calendar."""
     calendar = _calendar(post.title)
     calendar.add_component(_event(post, request))
-    response = HttpResponse(calendar.to_ical(), content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = f'inline; filename="{post.slug}.ics"'
-    return response
+    return calendar.to_ical()
 
 
 def _calendar(name: str) -> Calendar:
@@ -60,6 +52,7 @@ def _event(post: Post, request) -> Event:
     # which also keeps the file's bytes, and so its ETag, the same until the post changes.
     event.add("dtstamp", post.updated_at.astimezone(UTC))
     event.add("last-modified", post.updated_at.astimezone(UTC))
+    assert post.event_start is not None  # only events come here (Post.objects.events())
     event.add("dtstart", post.event_start.astimezone(UTC))
     if post.event_end:
         event.add("dtend", post.event_end.astimezone(UTC))

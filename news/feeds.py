@@ -1,15 +1,12 @@
-"""RSS and Atom feeds of published posts, all or one category's; and the routes to the calendars."""
+"""RSS and Atom feeds of published posts, all or one category's (routed as news.views.rss/atom)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
-from django.views.decorators.http import require_safe
 
-from news import calendar
-from news.freshness import conditional_on_content
 from news.models import Category, Post
 
 FEED_ITEMS = 20
@@ -18,9 +15,9 @@ FEED_ITEMS = 20
 class PostsFeed(Feed):
     """The newest published posts (of one category, given its slug), each paper an enclosure."""
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
     # RSS 2.0 allows one enclosure per item (Django raises for more): the first paper.
-    max_enclosures = 1
+    max_enclosures: int | None = 1
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
@@ -76,7 +73,7 @@ class PostsFeed(Feed):
 
     def item_author_name(self, post):
         # As the post page names its author; posts without one are the site's (author_name).
-        return (post.author.get_full_name() or post.author.get_username()) if post.author else None
+        return post.author_name or None
 
     def item_categories(self, post):
         return [post.category.name, *(tag.name for tag in post.tags.all())]
@@ -96,16 +93,3 @@ class AtomPostsFeed(PostsFeed):
 
     def subtitle(self, category):
         return self.description(category)
-
-
-rss = require_safe(conditional_on_content(PostsFeed()))
-atom = require_safe(conditional_on_content(AtomPostsFeed()))
-
-urlpatterns = [
-    path("feeds/rss/", rss, name="rss"),
-    path("feeds/atom/", atom, name="atom"),
-    path("feeds/<slug:slug>/rss/", rss, name="category_rss"),
-    path("feeds/<slug:slug>/atom/", atom, name="category_atom"),
-    path("events.ics", calendar.upcoming_events, name="events_ics"),
-    path("news/<slug:slug>/event.ics", calendar.event, name="event_ics"),
-]

@@ -1,6 +1,14 @@
+"""Posts, their categories, attached papers and old addresses, with the querysets that read them.
+
+Over 250 lines: a post has many fields, each with help text written for staff, and the
+querysets stay beside the models they name. When a post is public and when an event is still
+to come are written once, in news.conditions, and read by both querysets and properties.
+"""
+
 import html
 import re
 import secrets
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,9 +19,13 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from documents.models import Document
+from news.conditions import State, Status, holds, state_conditions, upcoming_condition
+from news.conditions import State as _State  # for annotations in Post, where State is its own
 from news.images import validate_image
+from news.search.scoring import POST_FIELDS, ranked
 
 # What staff may put in a post's body; the same list sanitises whatever is saved or pasted.
 BODY_EXTENSIONS = {
@@ -45,6 +57,8 @@ def html_to_text(markup: str) -> str:
 
 
 class Category(models.Model):
+    """A section of the site (News, Events...), with an archive page of its published posts."""
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Shown at the top of its archive page.")
@@ -61,15 +75,20 @@ class Category(models.Model):
 
 
 class PostQuerySet(models.QuerySet):
+    def in_state(self, state: State):
+        """Posts in `state` now, by the one definition Post.state also reads."""
+        return self.filter(state_conditions(timezone.now())[state])
+
     def published(self):
         """Posts the public may see: published, their time has come, and not yet expired."""
-        now = timezone.now()
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now).exclude(
-            expires_at__lte=now
-        )
+        return self.in_state(State.PUBLISHED)
 
     def scheduled(self):
-        return self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.in_state(State.SCHEDULED)
+
+    def search(self, terms: list[str]):
+        """Posts holding every term, annotated with a `score` (news.search.scoring's rules)."""
+        return ranked(self, terms, POST_FIELDS)
 
     def visible_to(self, user):
         """Staff who manage posts also see drafts; everyone else sees published posts."""
@@ -77,16 +96,34 @@ class PostQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def used_tags(self):
+        """The tags these posts use, each once: of published posts, the tags with a page."""
+        return Tag.objects.filter(models.Exists(self.filter(tags=models.OuterRef("pk"))))
+
     def events(self):
         return self.filter(event_start__isnull=False)
 
     def upcoming_events(self):
         """Events that have not finished yet, soonest first."""
-        now = timezone.now()
-        not_over = models.Q(event_end__gte=now) | models.Q(
-            event_end__isnull=True, event_start__gte=now
+        upcoming = upcoming_condition(timezone.now())
+        return self.events().filter(upcoming).order_by("event_start", "pk")
+
+    def upcoming_events_first(self):
+        """Upcoming events soonest first, then past ones most recent first, then other posts."""
+        upcoming = upcoming_condition(timezone.now())
+        group = models.Case(
+            models.When(upcoming, then=models.Value(0)),
+            models.When(event_start__isnull=False, then=models.Value(1)),
+            default=models.Value(2),
+            output_field=models.IntegerField(),
         )
-        return self.events().filter(not_over).order_by("event_start", "pk")
+        soonest = models.Case(models.When(upcoming, then=models.F("event_start")))
+        return self.alias(group=group, soonest=soonest).order_by(
+            "group",
+            models.F("soonest").asc(nulls_last=True),
+            models.F("event_start").desc(nulls_last=True),
+            "-pk",
+        )
 
     def for_listing(self):
         """Everything a list of posts shows, in a fixed number of queries."""
@@ -98,7 +135,7 @@ class PostQuerySet(models.QuerySet):
         Staff-only papers are never shown with a post, even to staff previewing it: the post
         shows what visitors will see.
         """
-        shown = Attachment.objects.exclude(document__visibility=Document.Visibility.STAFF)
+        shown = Attachment.objects.filter(document__in=Document.objects.shown_with_posts())
         return self.prefetch_related(
             models.Prefetch(
                 "attachments",
@@ -108,9 +145,11 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+    """A news item or an event. Public while published, its time come and not yet taken down:
+    Post.objects.published() lists exactly the posts whose `is_public` is true."""
+
+    Status = Status  # what staff chose (the stored field)
+    State = State  # where the post stands now (`state`, derived from status and dates)
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -196,6 +235,7 @@ class Post(models.Model):
         max_length=32,
         default=new_preview_key,
         editable=False,
+        # news.services changes it when the post is published or taken down.
         help_text="Part of every shared preview link: changing it revokes them all.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -212,11 +252,11 @@ class Post(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status__in=["draft", "published"]),
+                condition=models.Q(status__in=Status.values),
                 name="post_status_valid",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                condition=~models.Q(status=Status.PUBLISHED) | models.Q(published_at__isnull=False),
                 name="post_published_has_date",
             ),
             models.CheckConstraint(
@@ -230,14 +270,10 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk and self.status != self._stored_status():
-            # Published or taken down: links shared while it was a draft stop working.
-            self.preview_key = new_preview_key()
-            if kwargs.get("update_fields"):
-                kwargs["update_fields"] = {*kwargs["update_fields"], "preview_key"}
         self._date_publication()
         # Sanitised here as well as in forms: nothing unsafe is stored, whatever the path in.
-        self.body = self._meta.get_field("body").sanitize(self.body)
+        body_field = cast(ProseEditorField, self._meta.get_field("body"))
+        self.body = body_field.sanitize(self.body)
         self.body_text = html_to_text(self.body)
         if (fields := kwargs.get("update_fields")) and "body" in fields:
             kwargs["update_fields"] = {*fields, "body_text"}
@@ -262,37 +298,42 @@ class Post(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _stored_status(self) -> str | None:
-        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
-
     def _date_publication(self):
         """A post published without a date is published now."""
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
     @property
-    def state(self) -> str:
-        """Draft, scheduled, published or expired, as staff think of it."""
-        now = timezone.now()
-        if self.status == self.Status.DRAFT:
-            return "draft"
-        if self.published_at and self.published_at > now:
-            return "scheduled"
-        if self.expires_at and self.expires_at <= now:
-            return "expired"
-        return "published"
+    def state(self) -> _State:
+        """Draft, scheduled, published or expired, as staff think of it, at this moment."""
+        conditions = state_conditions(timezone.now())
+        met = (state for state, condition in conditions.items() if holds(condition, self))
+        # Only an unsaved post marked published without a date meets none: saving dates it now.
+        return next(met, State.PUBLISHED)
 
     @property
     def is_public(self) -> bool:
-        return self.state == "published"
+        return self.state == State.PUBLISHED
 
     @property
     def is_event(self) -> bool:
         return self.event_start is not None
 
     @property
+    def is_upcoming(self) -> bool:
+        """An event not over yet, by the definition upcoming_events() filters with."""
+        return self.is_event and holds(upcoming_condition(timezone.now()), self)
+
+    @property
     def event_is_past(self) -> bool:
-        return self.is_event and (self.event_end or self.event_start) < timezone.now()
+        return self.is_event and not self.is_upcoming
+
+    @property
+    def author_name(self) -> str:
+        """How the post names its author: full name, else username; "" without an author."""
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or self.author.get_username()
 
     @property
     def summary(self) -> str:
@@ -302,6 +343,16 @@ class Post(models.Model):
     @property
     def last_modified(self):
         return max(filter(None, [self.updated_at, self.published_at]))
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def on_published_posts(self):
+        """Attachments whose post the public may see."""
+        # Each attachment's post is checked by primary key: "post IN (published posts)" leads
+        # SQLite to walk every published post for every paper.
+        return self.filter(
+            models.Exists(Post.objects.published().filter(pk=models.OuterRef("post")))
+        )
 
 
 class Attachment(models.Model):
@@ -316,6 +367,8 @@ class Attachment(models.Model):
         verbose_name="paper",
     )
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -337,37 +390,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.post.slug}"
-
-
-class PostRevision(models.Model):
-    """A copy of a post's content as it was saved, so staff can compare and restore."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,  # the history outlives the account that wrote it
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    content = models.JSONField(help_text="The post's editable fields at this save.")
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        get_latest_by = "created_at"
-
-    def __str__(self):
-        return f"{self.post} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
-class ContentStamp(models.Model):
-    """When anything a public page shows last changed (one row), for Last-Modified and 304s."""
-
-    changed_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = "content change"
-
-    def __str__(self):
-        return f"content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"

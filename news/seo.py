@@ -7,11 +7,7 @@ from django.utils.html import strip_tags
 def post_structured_data(post, request, image_url: str = "") -> list[dict]:
     url = request.build_absolute_uri(post.get_absolute_url())
     organisation = {"@type": "Organization", "name": settings.SITE_NAME}
-    author = (
-        {"@type": "Person", "name": post.author.get_full_name() or post.author.get_username()}
-        if post.author
-        else organisation
-    )
+    author = {"@type": "Person", "name": post.author_name} if post.author else organisation
     article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -2,7 +2,6 @@
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
-from taggit.models import Tag
 
 from documents.sitemaps import DocumentSitemap
 from news.models import Category, Post
@@ -29,7 +28,7 @@ class ArchiveSitemap(Sitemap):
     def items(self):
         published = Post.objects.published()
         categories = Category.objects.filter(posts__in=published).distinct()
-        tags = Tag.objects.filter(post__in=published).distinct().order_by("slug")
+        tags = published.used_tags().order_by("slug")
         years = published.datetimes("published_at", "year")
         return [
             reverse("news:home"),

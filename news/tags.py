@@ -2,7 +2,7 @@
 
 
 def parse_tags(text: str) -> list[str]:
-    names = {}
+    names: dict[str, str] = {}
     for name in (part.strip() for part in text.split(",")):
         if name:
             names.setdefault(name.lower(), name)  # the first spelling of a repeated tag wins

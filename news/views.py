@@ -1,15 +1,32 @@
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
+"""Every public page of news: listings, archives, a post, search, feeds, calendars, images.
+
+One module for them all, so a reader finds any page here and its address in news/urls.py;
+what each page needs lives in a module named for its job (news.search, news.feeds,
+news.calendar, news.preview, news.renditions). Over 250 lines for that reason.
+"""
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.dates import MONTHS
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header, urlencode
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
-from taggit.models import Tag
 
+from documents import search_query
+from news import calendar
+from news.feeds import AtomPostsFeed, PostsFeed
 from news.freshness import conditional_on_content
-from news.images import sharing_image_url
 from news.models import EVENTS_SLUG, Category, Post, SlugRedirect
+from news.preview import read_preview_token
+from news.renditions import CONTENT_TYPES, RENDITION_NAME, RENDITIONS_DIR, sharing_image_url
+from news.search import limits, results
 from news.seo import post_structured_data
 
 HOME_POSTS = 6
@@ -22,7 +39,7 @@ class PublishedPostsView(ListView):
 
     template_name = "news/post_list.html"
     context_object_name = "posts"
-    paginate_by = 10
+    paginate_by: int | None = 10
     heading = "All news and events"
     intro = ""
     empty_message = "Nothing has been published here yet. Please come back soon."
@@ -63,7 +80,7 @@ class CategoryArchiveView(PublishedPostsView):
         self.empty_message = f"There is nothing in {self.category.name} yet."
         posts = super().get_queryset().filter(category=self.category)
         if self.category.slug == EVENTS_SLUG:
-            return _upcoming_events_first(posts)
+            return posts.upcoming_events_first()
         return posts
 
     def get_context_data(self, **kwargs):
@@ -73,8 +90,7 @@ class CategoryArchiveView(PublishedPostsView):
 class TagArchiveView(PublishedPostsView):
     def get_queryset(self):
         # A tag only drafts use is not public either: its page would reveal its name.
-        used = Tag.objects.filter(Exists(Post.objects.published().filter(tags=OuterRef("pk"))))
-        self.tag = get_object_or_404(used, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Post.objects.published().used_tags(), slug=self.kwargs["slug"])
         self.heading = f"Posts tagged “{self.tag.name}”"
         self.empty_message = f"No published posts are tagged “{self.tag.name}” yet."
         return super().get_queryset().filter(tags__slug=self.tag.slug)
@@ -94,22 +110,6 @@ class MonthArchiveView(PublishedPostsView):
         self.heading = f"News and events from {MONTHS[month]} {year}"
         self.empty_message = f"Nothing was published in {MONTHS[month]} {year}."
         return super().get_queryset().filter(published_at__year=year, published_at__month=month)
-
-
-def _upcoming_events_first(posts):
-    """Upcoming events soonest first, then past ones most recent first, then other posts."""
-    now = timezone.now()
-    upcoming = Q(event_end__gte=now) | Q(event_end__isnull=True, event_start__gte=now)
-    group = Case(
-        When(upcoming, then=Value(0)),
-        When(event_start__isnull=False, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    soonest = Case(When(upcoming, then=F("event_start")))
-    return posts.alias(group=group, soonest=soonest).order_by(
-        "group", F("soonest").asc(nulls_last=True), F("event_start").desc(nulls_last=True), "-pk"
-    )
 
 
 @method_decorator(conditional_on_content, name="dispatch")
@@ -163,3 +163,104 @@ def post_page_context(request, post: Post) -> dict:
         )
         context["next_post"] = published.filter(later).order_by("published_at", "pk").first()
     return context
+
+
+# --- Search ---------------------------------------------------------------------------------
+
+
+@require_safe
+def search(request):
+    """The search form and, given ?q=, one page of results."""
+    found = results.search(request.GET.get("q", ""))
+    page = Paginator(found.results, limits.PER_PAGE).get_page(request.GET.get("page"))
+    results.highlight(list(page.object_list), found.terms)  # the same results, as a list
+    canonical: dict[str, str | int] = {"q": found.query} if found.query else {}
+    if page.number > 1:
+        canonical["page"] = page.number
+    context = {
+        "query": found.query,
+        "search": found,
+        "results": page.object_list,
+        "result_count": len(found.results),
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.has_other_pages(),
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "canonical_query": urlencode(canonical),
+        "max_query_length": search_query.MAX_QUERY_LENGTH,
+    }
+    return render(request, "news/search.html", context)
+
+
+# --- Preview links --------------------------------------------------------------------------
+
+
+@require_safe
+def preview(request, token):
+    """The post as the public page will show it, for anyone holding a valid link."""
+    try:
+        signed = read_preview_token(token)
+    except signing.BadSignature as error:  # tampered, or expired (SignatureExpired)
+        raise Http404("This preview link is not valid, or it has expired.") from error
+    posts = Post.objects.for_listing().with_attachments()
+    post = get_object_or_404(posts, pk=signed.get("post"))
+    response: HttpResponseBase
+    if post.is_public:
+        response = redirect(post)
+    elif signed.get("key") != post.preview_key:
+        raise Http404("This preview link has been revoked.")
+    else:
+        response = render(request, "news/post_detail.html", {"post": post, "is_preview": True})
+    # Whoever holds the link sees an unpublished post: no cache keeps it, no search engine
+    # lists it, and no link followed from it passes the token on in a Referer header.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- Feeds and calendars --------------------------------------------------------------------
+
+rss = require_safe(conditional_on_content(PostsFeed()))
+atom = require_safe(conditional_on_content(AtomPostsFeed()))
+
+
+@require_safe
+@conditional_on_content
+def events_ics(request):
+    """Every published event that has not finished yet, for calendar apps to subscribe to."""
+    posts = Post.objects.published().upcoming_events()
+    ical = calendar.upcoming_events_calendar(posts, request)
+    return HttpResponse(ical, content_type=calendar.CONTENT_TYPE)
+
+
+@require_safe
+@conditional_on_content
+def event_ics(request, slug):
+    """One published event, to add to a calendar; 404 for other posts."""
+    post = get_object_or_404(Post.objects.published().events(), slug=slug)
+    response = HttpResponse(
+        calendar.event_calendar(post, request), content_type=calendar.CONTENT_TYPE
+    )
+    disposition = content_disposition_header(False, f"{post.slug}.ics")
+    assert disposition is not None  # there is one whenever a file name is given
+    response["Content-Disposition"] = disposition
+    return response
+
+
+# --- Images ---------------------------------------------------------------------------------
+
+
+@require_safe
+def rendition(request, name):
+    """Serve one rendition, cacheable forever: its name changes whenever the image does."""
+    # Only names of the exact shape make_renditions writes: no "..", no absolute or other paths.
+    if not RENDITION_NAME.fullmatch(name):
+        raise Http404("No such image.")
+    try:
+        file = default_storage.open(f"{RENDITIONS_DIR}/{name}", "rb")
+    except FileNotFoundError as error:
+        raise Http404("No such image.") from error
+    response = FileResponse(file, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
+    patch_cache_control(response, public=True, max_age=31_536_000, immutable=True)
+    return response

@@ -1,14 +1,23 @@
 import pytest
 
+from tests import migration_data
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that starts a live server (a real server thread and committed data) is `slow`.
+
+    Browser tests are marked in tests/browser/conftest.py; tests that start gunicorn or nginx
+    are marked where they are written.
+    """
+    for item in items:
+        if "live_server" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
-    """Uploads go to a fresh folder per test; static files need no collectstatic run."""
+    """Uploads go to a fresh folder per test (static files: see imroc_site/settings/test.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +30,4 @@ def _migration_data_in_transactional_tests(request):
     )
     if transactional:
         request.getfixturevalue("transactional_db")
-        from tests import migration_data
-
         migration_data.ensure_all()

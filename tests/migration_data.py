@@ -15,22 +15,23 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-# The latest data migration that sets the staff groups up, and the function it runs.
-GROUPS_MIGRATION = ("imroc_site", "0004_moderators_manage_discussion")
+from comments.models import DiscussionSettings
+from news.models import Category
+
+# The function the staff groups' data migrations run, given the models as the last
+# migrations leave them (so a model a later migration drops gets no permissions back).
 _groups = importlib.import_module("imroc_site.migrations._groups")
 _categories = importlib.import_module("news.migrations.0003_categories_and_html_bodies")
 
 
 def ensure_staff_groups() -> dict[str, Group]:
     if Group.objects.filter(name__in=_groups.GROUPS).count() < len(_groups.GROUPS):
-        state = MigrationExecutor(connection).loader.project_state(GROUPS_MIGRATION)
+        state = MigrationExecutor(connection).loader.project_state()
         _groups.sync_groups(state.apps, None)
     return {group.name: group for group in Group.objects.filter(name__in=_groups.GROUPS)}
 
 
 def ensure_categories() -> dict:
-    from news.models import Category
-
     for name, slug, description in _categories.CATEGORIES:
         Category.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description}
@@ -39,8 +40,6 @@ def ensure_categories() -> dict:
 
 
 def ensure_all() -> None:
-    from comments.models import DiscussionSettings
-
     ensure_staff_groups()
     ensure_categories()
     DiscussionSettings.current()

@@ -8,9 +8,9 @@ from django.utils.safestring import mark_safe
 
 from comments.client import form_issued_token
 from comments.forms import CommentForm
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment
 from comments.pending import own_pending_ids, remembered_author
-from comments.rules import accepts_replies
+from comments.policy import ReplyPolicy
 from comments.threads import discussion_page
 
 register = template.Library()
@@ -30,35 +30,35 @@ def _as_int(value) -> int | None:
 def comment_section(context, post):
     """Replies under a post, in threads and pages, and the "Leave a Reply" form."""
     request = context["request"]
-    rules = DiscussionSettings.current()
+    policy = ReplyPolicy.current()
     bound_form = context.get("comment_form")
     # After an error, show the page holding the reply being answered; else the one asked for.
     replying_to = _as_int(
         bound_form["parent"].value() if bound_form else request.GET.get("replytocom")
     )
     discussion = discussion_page(
-        post, own_pending_ids(request), request.GET.get("cpage"), showing=replying_to
+        post, policy, own_pending_ids(request), request.GET.get("cpage"), showing=replying_to
     )
-    form = bound_form or _blank_form(request, post, discussion, replying_to)
+    form = bound_form or _blank_form(request, post, policy, discussion, replying_to)
     return {
         "request": request,
         "post": post,
         "threads": discussion.threads,
         "page": discussion.page,
         "approved_count": reply_count(post),
-        "is_open": accepts_replies(post, rules),
+        "is_open": policy.accepts_replies(post),
         "form": form,
         "replying_to": _replying_to(form, discussion.comments()),
     }
 
 
-def _blank_form(request, post, discussion, replying_to):
+def _blank_form(request, post, policy, discussion, replying_to):
     answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
     initial = {"issued": form_issued_token(request), **remembered_author(request)}
     initial["remember"] = bool(initial.get("name"))
     if replying_to in answerable:
         initial["parent"] = replying_to
-    return CommentForm(initial=initial, post=post, user=request.user)
+    return CommentForm(initial=initial, post=post, policy=policy, user=request.user)
 
 
 def _replying_to(form, comments):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from comments.models import Comment
+from comments.moderators import may_moderate
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def pending_comments_link(context):
     discussion is, and a template that forgets the check should still show nothing.
     """
     request = context.get("request")
-    if request is None or not request.user.has_perm("comments.change_comment"):
+    if request is None or not may_moderate(request.user):
         return ""
     count = Comment.objects.pending().count()
     url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"

@@ -49,7 +49,8 @@ def _flow(title: str, paragraphs: list[str]) -> Iterator[tuple[int, str]]:
 
 
 def _pages(lines: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
-    page, y = [], TOP
+    page: list[tuple[int, str]] = []
+    y = TOP
     for size, text in lines:
         if page and y - _leading(size) < BOTTOM:
             yield page

@@ -3,7 +3,9 @@
 from django.contrib.auth.management import create_permissions
 
 GROUPS = {
-    "Editors": ["news", "documents", "taggit"],  # write, schedule and publish; upload papers
+    # Write, schedule and publish; upload papers. The content stamp (freshness) they hold as
+    # they did when it was news's: it is not in the admin, and saves keep it anyway.
+    "Editors": ["news", "documents", "taggit", "freshness"],
     "Moderators": ["comments"],  # approve, unapprove and mark replies as spam
 }
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from news.images import rendition_url, renditions_by_format, sharing_image_url
+from news.renditions import rendition_url, renditions_by_format, sharing_image_url
 
 register = template.Library()
 

@@ -11,6 +11,7 @@ its redirect). Not a test: a script that prints figures.
 """
 
 import argparse
+import itertools
 import time
 
 from news_pages import print_timings, run_on_each_database, start_django
@@ -30,6 +31,7 @@ def main():
 
 
 def run_worker(reply_count: int, runs: int):
+    # Django and the apps are imported only once start_django has set them up, here and below.
     start_django()
     from django.conf import settings
     from django.db import connection
@@ -43,7 +45,7 @@ def run_worker(reply_count: int, runs: int):
         cursor.execute("ANALYZE")
     print(f"{connection.vendor}: filled in {time.perf_counter() - started:.1f} s")
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(headers={"host": "127.0.0.1"})
     last_page = -(-(reply_count // 5) // settings.COMMENTS_PER_PAGE)
     requests = {
         "post page, replies page 1": lambda: client.get(post.get_absolute_url()),
@@ -57,15 +59,13 @@ def run_worker(reply_count: int, runs: int):
 
 
 def send_reply(client, post):
-    import itertools
-
-    from django.core import signing
+    from comments.client import sign_form_time
 
     numbers = itertools.count()
 
     def send():
         number = next(numbers)
-        issued = signing.Signer(salt="comments.form-time").sign_object(int(time.time()) - 60)
+        issued = sign_form_time(int(time.time()) - 60)
         data = {
             "name": f"Benchmark visitor {number}",
             "email": f"visitor{number}@example.org",
@@ -101,7 +101,13 @@ def seed(reply_count: int):
         for n in range(1000)
     )
     Comment.objects.bulk_create(
-        Comment(post=other, name="Visitor", email="v@example.org", text="Hello", status="approved")
+        Comment(
+            post=other,
+            name="Visitor",
+            email="v@example.org",
+            text="Hello",
+            status=Comment.Status.APPROVED,
+        )
         for other in others
         for _ in range(3)
     )
@@ -126,7 +132,7 @@ def seed(reply_count: int):
             name="Threaded visitor",
             email="t@example.org",
             text="Some thoughts.\nOn two lines, with https://example.org/a-link",
-            status="approved",
+            status=Comment.Status.APPROVED,
             submitted_at=when,
         )
 

@@ -7,7 +7,8 @@ database `imroc_bench` on DATABASE_URL's server, default postgres://postgres@127
 filled with posts that have tags, papers and replies, then every page is requested in-process
 through Django's WSGI stack (middleware, templates, database; no network). It prints the median
 and 95th percentile time per page and the number of queries each ran. Not a test: a script that
-prints figures.
+prints figures. Django and the apps are imported inside the worker's functions because each
+worker process sets up Django itself, on the database it was given, after it starts.
 """
 
 import argparse
@@ -24,16 +25,36 @@ PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--posts", type=int, default=10_000)
+    run_benchmark(
+        __doc__,
+        __file__,
+        ("posts", 10_000),
+        run_worker,
+        lambda posts, runs: (
+            f"{posts:,} published posts; median / p95 of {runs} requests per page\n"
+        ),
+    )
+
+
+def run_benchmark(doc: str, script: str, size: tuple[str, int], worker, headline) -> None:
+    """The command line every benchmark shares: `--<size> N --runs N --only DATABASE`.
+
+    Run as the worker, call `worker(size, runs)`; otherwise print `headline(size, runs)` and
+    start one worker per database.
+    """
+    name, default = size
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    amount = getattr(args, name)
     if args.worker:
-        return run_worker(args.posts, args.runs)
-    print(f"{args.posts:,} published posts; median / p95 of {args.runs} requests per page\n")
-    run_on_each_database(__file__, [f"--posts={args.posts}", f"--runs={args.runs}"], args.only)
+        worker(amount, args.runs)
+        return
+    print(headline(amount, args.runs))
+    run_on_each_database(script, [f"--{name}={amount}", f"--runs={args.runs}"], args.only)
 
 
 def run_on_each_database(script: str, arguments: list[str], only: str | None) -> None:
@@ -104,7 +125,7 @@ def run_worker(post_count: int, runs: int):
         cursor.execute("ANALYZE")  # fresh statistics, as a live database has
     print(f"{connection.vendor}: filled in {time.perf_counter() - started:.1f} s")
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(headers={"host": "127.0.0.1"})
     pages = {
         "home": "/",
         "listing, page 50": "/news/?page=50",

@@ -27,7 +27,7 @@ LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark this folder's tests `browser`, and skip them when there is no Chromium to drive.
+    """Mark this folder's tests `browser` and `slow`, and skip them when there is no Chromium.
 
     This hook sees every collected test of the session, so it only touches those under here.
     """
@@ -44,6 +44,7 @@ def pytest_collection_modifyitems(config, items):
         if HERE not in Path(item.path).resolve().parents:
             continue
         item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.slow)  # a browser and a live server: `make test-fast` skips
         if not CHROMIUM_PATH.exists():
             item.add_marker(skip)
 
@@ -129,6 +130,15 @@ def pdf_file(tmp_path):
     with path.open("wb") as file:
         writer.write(file)
     return path
+
+
+def fill_reply(page, name: str, email: str, text: str | None, *, within=None) -> None:
+    """Fill in the reply form (the page's own, or `within` another); None leaves Comment empty."""
+    form = within or page.locator("#respond")
+    form.get_by_role("textbox", name="Name", exact=True).fill(name)
+    form.get_by_role("textbox", name="Email", exact=True).fill(email)
+    if text is not None:
+        form.get_by_role("textbox", name="Comment", exact=True).fill(text)
 
 
 def assert_no_axe_violations(page):

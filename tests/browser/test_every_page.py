@@ -27,7 +27,7 @@ from news.models import Post
 from news.preview import preview_path
 from tests.factories import make_post
 
-from .conftest import PageWatch, assert_no_axe_violations
+from .conftest import PageWatch, assert_no_axe_violations, fill_reply
 
 SEED_POST = "/news/recovery-the-business-case-and-co-production/"
 SEED_TITLE = (
@@ -159,14 +159,18 @@ def check_content(new_context, origin: str) -> None:
         visitor.watch.assert_clean("content checks")
 
 
+def send_reply_to_seed_post(page: Page, email: str, text: str | None) -> None:
+    """Open the seed post and send its reply form as Rosa Visitor."""
+    page.goto(SEED_POST)
+    fill_reply(page, "Rosa Visitor", email, text)
+    page.get_by_role("button", name="Post Comment").click()
+
+
 def check_invalid_reply(new_context, origin: str) -> None:
     """A reply with mistakes: the errors are announced, focused and lead to their fields."""
     with Visitor(new_context, origin) as visitor:
         page = visitor.page
-        page.goto(SEED_POST)
-        page.get_by_role("textbox", name="Name", exact=True).fill("Rosa Visitor")
-        page.get_by_role("textbox", name="Email", exact=True).fill("not an email address")
-        page.get_by_role("button", name="Post Comment").click()  # and no comment
+        send_reply_to_seed_post(page, "not an email address", None)  # and no comment
 
         summary = page.get_by_role("alert").filter(has_text="Your reply was not sent yet")
         expect(summary).to_be_visible()
@@ -188,13 +192,7 @@ def check_valid_reply(new_context, origin: str) -> None:
     """A good reply: the visitor lands on it, awaiting moderation, and only they see it."""
     with Visitor(new_context, origin) as visitor:
         page = visitor.page
-        page.goto(SEED_POST)
-        page.get_by_role("textbox", name="Name", exact=True).fill("Rosa Visitor")
-        page.get_by_role("textbox", name="Email", exact=True).fill("rosa@example.org")
-        page.get_by_role("textbox", name="Comment", exact=True).fill(
-            "Thank you: both papers are very useful."
-        )
-        page.get_by_role("button", name="Post Comment").click()
+        send_reply_to_seed_post(page, "rosa@example.org", "Thank you: both papers are very useful.")
 
         expect(page).to_have_url(re.compile(rf"{re.escape(SEED_POST)}#comment-\d+$"))
         expect(page.get_by_text("Your comment is awaiting moderation.")).to_be_visible()

@@ -14,7 +14,7 @@ from comments.forms import REMEMBER_LABEL
 from comments.models import Comment
 from tests.factories import make_comment, make_post, make_staff
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, fill_reply
 
 AWAITING = "Your comment is awaiting moderation."
 STAFF_PASSWORD = "correct horse battery"  # what tests.factories.make_staff gives
@@ -37,18 +37,22 @@ def fresh_page(new_context, **options) -> Page:
     return page
 
 
-def fill_reply(page: Page, name: str, email: str, text: str, *, within=None) -> None:
-    form = within or page.locator("#respond")
-    form.get_by_role("textbox", name="Name", exact=True).fill(name)
-    form.get_by_role("textbox", name="Email", exact=True).fill(email)
-    form.get_by_role("textbox", name="Comment", exact=True).fill(text)
-
-
 def send(page: Page, post) -> Comment:
     """Press "Post Comment"; return the reply the browser was sent to."""
     page.get_by_role("button", name="Post Comment").click()
     expect(page).to_have_url(re.compile(rf"{re.escape(post.get_absolute_url())}#comment-\d+$"))
     return Comment.objects.get(pk=page.url.rsplit("#comment-", 1)[1])
+
+
+def send_answer(page: Page, post, parent: Comment, name: str, email: str, text: str) -> Comment:
+    """Answer `parent` with the form where it stands: the answer shows nested under it, waiting."""
+    fill_reply(page, name, email, text)
+    answer = send(page, post)
+    assert answer.parent_id == parent.pk
+    nested = page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{answer.pk}")
+    expect(nested).to_contain_text(text)
+    expect(nested).to_contain_text(AWAITING)
+    return answer
 
 
 def test_visitor_sees_their_reply_after_reload_and_is_remembered_on_another_post(
@@ -104,13 +108,9 @@ def test_reply_link_moves_the_form_under_the_comment_and_nests_the_answer(
     expect(respond.get_by_role("textbox", name="Comment", exact=True)).to_be_focused()
     expect(respond.locator("input[name=parent]")).to_have_value(str(parent.pk))
 
-    fill_reply(page, "Chris Answer", "chris@example.org", "Yes: chapter two is the key.")
-    answer = send(page, post)
-
-    assert answer.parent_id == parent.pk
-    nested = page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{answer.pk}")
-    expect(nested).to_contain_text("Yes: chapter two is the key.")
-    expect(nested).to_contain_text(AWAITING)
+    send_answer(
+        page, post, parent, "Chris Answer", "chris@example.org", "Yes: chapter two is the key."
+    )
     # After the page came back the form is at home again, answering the post.
     expect(page.locator("#comments > #respond")).to_have_count(1)
     expect(page.locator("#replying-to")).to_be_hidden()
@@ -133,13 +133,9 @@ def test_reply_link_without_javascript_reloads_with_the_form_answering_that_comm
     expect(page.locator("#replying-to")).to_contain_text("Replying to Alex Parent")
     expect(page.locator("#respond input[name=parent]")).to_have_value(str(parent.pk))
 
-    fill_reply(page, "Dana NoScript", "dana@example.org", "I read it without any scripts.")
-    answer = send(page, post)
-
-    assert answer.parent_id == parent.pk
-    nested = page.locator(f"#comment-{parent.pk} > ol.children > li#comment-{answer.pk}")
-    expect(nested).to_contain_text("I read it without any scripts.")
-    expect(nested).to_contain_text(AWAITING)
+    send_answer(
+        page, post, parent, "Dana NoScript", "dana@example.org", "I read it without any scripts."
+    )
 
 
 def test_moderator_approves_the_pending_reply_from_the_queue(

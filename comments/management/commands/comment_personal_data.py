@@ -29,7 +29,6 @@ class Command(BaseCommand):
             return
         count = comments_by(email).count()
         if not count:
-            erase_personal_data(email)  # emails still queued may name them all the same
             self.stdout.write(f"No comments were given with {email}: nothing to erase.")
             return
         if not yes and not self._confirmed(count, email, options.get("stdin") or sys.stdin):

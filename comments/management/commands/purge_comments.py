@@ -33,7 +33,7 @@ def erasable(now):
 
 def sent_emails(now):
     """Emails the task queue finished with (sent, or given up on) more than
-    COMMENTS_ERASE_IP_DAYS ago: each keeps the reply it was about, IP address and all."""
+    COMMENTS_ERASE_IP_DAYS ago: they hold only ids, but nothing needs them any more."""
     old = now - timedelta(days=settings.COMMENTS_ERASE_IP_DAYS)
     return DBTaskResult.objects.filter(
         task_path=send_email.module_path,
@@ -78,6 +78,5 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{verb[0]} {forgotten} email{'' if forgotten == 1 else 's'} from the task queue "
-            f"(they hold IP addresses) sent or given up more than "
-            f"{settings.COMMENTS_ERASE_IP_DAYS} days ago."
+            f"sent or given up more than {settings.COMMENTS_ERASE_IP_DAYS} days ago."
         )

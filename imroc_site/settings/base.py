@@ -1,0 +1,317 @@
+"""Settings for the site, every value read from the environment (see .env.example).
+
+Each value that may differ between sites is read once, here, with a safe default: code reads
+`settings.X` and never supplies a default of its own. Every name read is recorded by
+`env` (see environment.py), and `.env.example` is tested against that record.
+
+Longer than most modules on purpose: one file to read for every setting, in sections.
+"""
+
+import sys
+from pathlib import Path
+
+from django.utils.csp import CSP
+
+from imroc_site.settings.environment import RecordingEnv
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = RecordingEnv()
+env.read_env(BASE_DIR / ".env")  # optional: the real environment wins
+
+# --- Core -----------------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A one-line reason instead of a traceback: this is the first thing a new operator meets.
+        sys.exit(
+            "SECRET_KEY is not set: set SECRET_KEY in the environment or in .env "
+            "(see .env.example), or set DEBUG=true for local development."
+        )
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_prose_editor",
+    "taggit",
+    # The content stamp behind Last-Modified: depends on nothing, every app may stamp it.
+    "freshness",
+    # Keeps every version of a post (news.revisions.record says what one holds).
+    "reversion",
+    "documents",
+    "news",
+    "comments",
+    "django_tasks_db",
+    # Last: it wires the apps together, so its admin extends theirs.
+    "imroc_site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Early in the list, so it sees the response last, with every cookie set by the others.
+    "imroc_site.middleware.SharedCacheMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "imroc_site.urls"
+WSGI_APPLICATION = "imroc_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "imroc_site.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- The site as a whole --------------------------------------------------------------------
+
+# Shown in the header, footer and page titles.
+SITE_NAME = env.str("SITE_NAME", default="ImROC")
+SITE_TAGLINE = env.str(
+    "SITE_TAGLINE", default="Implementing Recovery through Organisational Change"
+)
+# The site's public address, for links in emails sent by the task worker.
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Proxies in front of the site that append to X-Forwarded-For (0: use the connection's
+# address). With one nginx in front, set 1, so the visitor's own address is recorded.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Public pages carry this max-age for shared caches when the visitor has no cookie.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# Where people write to see, correct or delete what the site keeps about them.
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+
+# --- Database -------------------------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+# Both read whichever database is used, so every run records every variable (environment.py).
+SQLITE_BUSY_TIMEOUT = env.int("SQLITE_BUSY_TIMEOUT", default=20)
+CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tuned for a web server: readers never block the writer (WAL), a writer waits for the lock
+    # instead of failing at once, and IMMEDIATE avoids deadlocks when a read turns into a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Passwords and sessions -----------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_HTTPONLY = True
+# Set SECURE_COOKIES=true once the site is served over HTTPS.
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Internationalisation -------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and uploads ---------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Uploaded papers are written to disk as they arrive rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- Security headers -----------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_HTTPS_PROXY", default=False) else None
+)
+# Nothing on any page comes from another origin: no CDN, no third-party script or font.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    # The nonce is sent only on pages that use one (the admin's editor); public pages never do,
+    # so their bytes and headers stay the same for every visitor.
+    "script-src": ["'self'", CSP.NONCE],
+    "style-src": ["'self'", "'unsafe-inline'"],  # the admin sets a few inline styles
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# --- Mail -----------------------------------------------------------------------------------
+
+# EMAIL_URL like smtp+tls://user:password@mail.example.org:587; the console by default.
+_email = env.email("EMAIL_URL", default="consolemail://")
+_smtp_options = {
+    "host": _email.get("EMAIL_HOST"),
+    "port": _email.get("EMAIL_PORT"),
+    "username": _email.get("EMAIL_HOST_USER"),
+    "password": _email.get("EMAIL_HOST_PASSWORD"),
+    "use_tls": _email.get("EMAIL_USE_TLS", False),
+    "use_ssl": _email.get("EMAIL_USE_SSL", False),
+    "timeout": env.int("EMAIL_TIMEOUT", default=10),
+}
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": _smtp_options if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background tasks (mail) ----------------------------------------------------------------
+
+# Mail is sent by tasks, so a reply never waits for, or fails with, the mail server.
+# "immediate" runs them at once (development); "database" queues them in the database for
+# `manage.py db_worker` (production: see README).
+TASKS_QUEUE = env.str("TASKS_QUEUE", default="immediate")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_QUEUE]
+    }
+}
+
+# --- Logging --------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# --- Posts (news) ---------------------------------------------------------------------------
+
+# Days a shared preview link of an unpublished post keeps working.
+PREVIEW_LINK_DAYS = env.int("PREVIEW_LINK_DAYS", default=7)
+# Largest featured image accepted, in pixels (width × height): bigger ones are refused.
+NEWS_MAX_IMAGE_PIXELS = env.int("NEWS_MAX_IMAGE_PIXELS", default=40_000_000)
+# Tags are matched case-insensitively, so "Recovery" and "recovery" are one tag.
+TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "news.tags.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "news.tags.tags_to_text"
+
+# --- Replies (comments) ---------------------------------------------------------------------
+
+# How deep replies to replies may nest (1 turns threading off).
+COMMENTS_THREAD_DEPTH = env.int("COMMENTS_THREAD_DEPTH", default=3)
+# Top-level replies per page of a long discussion (their answers stay with them).
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=50)
+# A form sent back sooner than this many seconds after it was shown is held as likely spam.
+COMMENTS_MIN_SECONDS = env.int("COMMENTS_MIN_SECONDS", default=3)
+# A form older than this many seconds is refused (the visitor is asked to send it again).
+COMMENTS_MAX_FORM_AGE = env.int("COMMENTS_MAX_FORM_AGE", default=24 * 60 * 60)
+# Seconds one IP address must wait between replies.
+COMMENTS_FLOOD_SECONDS = env.int("COMMENTS_FLOOD_SECONDS", default=15)
+# Replies one IP address may send in an hour.
+COMMENTS_HOURLY_LIMIT = env.int("COMMENTS_HOURLY_LIMIT", default=10)
+# Spam and trash are deleted after this many days (by `manage.py purge_comments`).
+COMMENTS_PURGE_DAYS = env.int("COMMENTS_PURGE_DAYS", default=30)
+# IP addresses and browser names of replies are erased after this many days (same command).
+COMMENTS_ERASE_IP_DAYS = env.int("COMMENTS_ERASE_IP_DAYS", default=60)
+# Days single-use moderation links in emails keep working.
+COMMENTS_EMAIL_LINK_DAYS = env.int("COMMENTS_EMAIL_LINK_DAYS", default=7)
+
+# --- Papers (documents) ----------------------------------------------------------------------
+
+# Largest file staff may upload, in bytes.
+DOCUMENTS_MAX_UPLOAD_SIZE = env.int("DOCUMENTS_MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
+# Password-protected (encrypted) PDFs are refused unless this is on.
+DOCUMENTS_ALLOW_ENCRYPTED = env.bool("DOCUMENTS_ALLOW_ENCRYPTED", default=False)
+# Formats accepted besides PDF, each checked by its content: docx, xlsx, pptx, odt, ods, odp.
+DOCUMENTS_EXTRA_FORMATS = env.list("DOCUMENTS_EXTRA_FORMATS", default=[])
+# Where visitors ask for a paper in an accessible format (shown on each paper's page).
+DOCUMENTS_ACCESSIBLE_FORMAT_EMAIL = env.str("DOCUMENTS_ACCESSIBLE_FORMAT_EMAIL", default="")
+# Open PDFs in the browser (inline, under a restrictive sandbox) instead of downloading them.
+DOCUMENTS_INLINE = env.bool("DOCUMENTS_INLINE", default=False)
+# Who sends the bytes: "django" (streamed by the app), "x-accel-redirect" (nginx) or
+# "x-sendfile" (Apache, lighttpd); the app still checks permissions and counts downloads.
+DOCUMENTS_SERVE_WITH = env.str("DOCUMENTS_SERVE_WITH", default="django")
+# With x-accel-redirect: the internal nginx location that maps to MEDIA_ROOT.
+DOCUMENTS_ACCEL_PREFIX = env.str("DOCUMENTS_ACCEL_PREFIX", default="/protected-media/")
+# Downloads by these user agents (case-insensitive substrings) are served but not counted.
+DOCUMENTS_CRAWLER_USER_AGENTS = env.list(
+    "DOCUMENTS_CRAWLER_USER_AGENTS",
+    default=[
+        "bot",
+        "crawler",
+        "spider",
+        "slurp",
+        "curl",
+        "wget",
+        "python-requests",
+        "linkchecker",
+        "check_http",
+        "monitor",
+        "preview",
+        "facebookexternalhit",
+    ],
+)
+
+# --- The demo site (`make run`, `make dev`) ---------------------------------------------------
+
+# The admin account `manage.py load_demo_content --admin` makes; with no password here, one is
+# generated and kept in var/demo-admin-password.
+DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
+DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
+# The port `make run` and `make dev` serve on, for the admin address the demo prints.
+PORT = env.int("PORT", default=8000)

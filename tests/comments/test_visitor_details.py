@@ -1,0 +1,69 @@
+"""The visitor's own details: remembered in their browser only when asked, and what is kept."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.pending import AUTHOR_COOKIE
+from tests.comments.conftest import form_data, page, reply_url
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+# --- The visitor's own details --------------------------------------------------------------
+
+
+def test_the_form_offers_unticked_boxes_and_the_privacy_notice(client):
+    html = page(client, make_post().get_absolute_url())
+    assert "Save my name, email, and website in this browser for the next time I comment." in html
+    assert "Email me when my comment is published" in html
+    assert 'type="checkbox" name="remember"' in html and "checked" not in html
+    assert f'href="{reverse("privacy")}#replies"' in html
+
+
+def test_details_are_remembered_only_when_asked(client):
+    post = make_post()
+    response = client.post(reply_url(post), form_data(website="https://sam.example"))
+    assert AUTHOR_COOKIE not in response.cookies
+    fresh = client.__class__()
+    response = fresh.post(
+        reply_url(post), form_data(remember="on", text="Second"), REMOTE_ADDR="192.0.2.5"
+    )
+    assert AUTHOR_COOKIE in response.cookies
+    assert response.cookies[AUTHOR_COOKIE]["httponly"]
+
+    html = page(fresh, make_post().get_absolute_url())
+    assert 'value="Sam Carter"' in html and 'value="sam@example.org"' in html
+    assert re.search(r'type="checkbox" name="remember"[^>]*checked', html)
+
+
+def test_unticking_the_box_forgets_saved_details(client, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    post = make_post()
+    client.post(reply_url(post), form_data(remember="on"))
+    response = client.post(reply_url(post), form_data(text="Without remembering"))
+    assert response.cookies[AUTHOR_COOKIE].value == ""  # deleted
+    assert 'value="Sam Carter"' not in page(client.__class__(), post.get_absolute_url())
+
+
+def test_asking_for_an_email_on_publication_is_recorded(client, settings):
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    post = make_post()
+    client.post(reply_url(post), form_data(notify="on"))
+    client.post(reply_url(post), form_data(text="No email please"))
+    assert list(Comment.objects.order_by("pk").values_list("notify_on_approval", flat=True)) == [
+        True,
+        False,
+    ]
+
+
+def test_the_privacy_notice_says_what_is_kept_and_for_how_long(client, settings):
+    settings.COMMENTS_ERASE_IP_DAYS = 45
+    settings.PRIVACY_CONTACT_EMAIL = "privacy@imroc.example"
+    html = page(client, reverse("privacy"))
+    assert "IP address" in html and "erased after 45 days" in html
+    assert "deleted after 30 days" in html
+    assert 'href="mailto:privacy@imroc.example"' in html

