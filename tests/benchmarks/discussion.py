@@ -10,24 +10,22 @@ queries each ran, and the same for sending a reply (the form's POST, through eve
 its redirect). Not a test: a script that prints figures.
 """
 
-import argparse
 import itertools
 import time
 
-from news_pages import print_timings, run_on_each_database, start_django
+from news_pages import print_timings, run_benchmark, start_django
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--replies", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--only", choices=["sqlite", "postgresql"])
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        return run_worker(args.replies, args.runs)
-    print(f"A post with {args.replies:,} approved threaded replies; median / p95 of {args.runs}\n")
-    run_on_each_database(__file__, [f"--replies={args.replies}", f"--runs={args.runs}"], args.only)
+    run_benchmark(
+        __doc__,
+        __file__,
+        ("replies", 500),
+        run_worker,
+        lambda replies, runs: (
+            f"A post with {replies:,} approved threaded replies; median / p95 of {runs}\n"
+        ),
+    )
 
 
 def run_worker(reply_count: int, runs: int):
