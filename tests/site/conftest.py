@@ -49,9 +49,6 @@ def sign_in(client, username, password=PASSWORD, *, code="", address="192.0.2.10
     )
 
 
-def current_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    """The code an authenticator app shows now (or `steps_ahead` periods of 30 s later)."""
-    value = totp(
-        device.bin_key, step=device.step, t0=device.t0 - steps_ahead * device.step, digits=6
-    )
-    return f"{value:06d}"
+def current_code(device: TOTPDevice) -> str:
+    """The code an authenticator app shows now."""
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
