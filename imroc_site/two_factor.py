@@ -121,6 +121,5 @@ class TwoFactorAdminLoginForm(AdminAuthenticationForm):
                 code="invalid_token",
             )
         # django-otp's user_logged_in receiver records the device in the new session.
-        user.otp_device = device
+        user.otp_device = device  # type: ignore[attr-defined]  # django-otp's own attribute
         return cleaned
-

@@ -10,6 +10,7 @@ Longer than most modules on purpose: one file to read for every setting, in sect
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from django.utils.csp import CSP
 
@@ -362,4 +363,5 @@ STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 6
 SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 # Every failed, refused and successful staff sign-in, with the username and address.
-LOGGING.setdefault("loggers", {})["axes"] = {"level": "INFO", "propagate": True}
+_loggers = cast(dict[str, dict], LOGGING.setdefault("loggers", {}))
+_loggers["axes"] = {"level": "INFO", "propagate": True}
