@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -58,7 +60,9 @@ def sign_in_locked_out(request, original_response=None, credentials=None):
     A further failed attempt starts the wait again, so the time is counted from now.
     """
     wait = settings.AXES_COOLOFF_TIME
-    context = {"try_again_at": timezone.now() + wait, "minutes": int(wait.total_seconds() // 60)}
+    # Rounded up to the minute shown, so "after 14:28" is never a little too early.
+    ends = (timezone.now() + wait).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    context = {"try_again_at": ends, "minutes": int(wait.total_seconds() // 60)}
     response = render(request, "sign_in_locked.html", context, status=429)
     response["Retry-After"] = str(int(wait.total_seconds()))
     return response

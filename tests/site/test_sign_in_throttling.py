@@ -2,10 +2,13 @@
 address, a 429 page saying when to try again, refused before any password hash is computed."""
 
 import logging
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from axes.models import AccessAttempt
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tests.site.conftest import sign_in
 
@@ -26,6 +29,8 @@ def test_five_failures_lock_the_username_out_with_a_page_saying_when(client, sta
     assert "Too many sign-in attempts" in page
     assert "Try again after" in page and "30 minutes" in page
     assert "Skip to main content" in page  # the site's own layout
+    stated = datetime.fromisoformat(re.search(r'<time datetime="([^"]+)"', page)[1])
+    assert timedelta(minutes=30) <= stated - timezone.now() <= timedelta(minutes=31)
     assert sign_in(client, "editor").status_code == 429  # even with the right password
 
 
