@@ -348,7 +348,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "comments.client.client_ip"
 AXES_LOCKOUT_CALLABLE = "imroc_site.views.sign_in_locked_out"
-AXES_RESET_ON_SUCCESS = True
+# A success does not wipe the failures before it: it would clear its address's count too, so
+# anyone with an account of their own could reset the count between guesses at another's.
+AXES_RESET_ON_SUCCESS = False
 # Logged under the "axes" logger (see LOGGING below) with the username and address in clear,
 # so that an operator (or fail2ban) can act on them; axes never logs the password.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
