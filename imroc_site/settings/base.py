@@ -331,10 +331,10 @@ MIDDLEWARE += [
     # Last: turns a refused sign-in into the lockout page (imroc_site.views.sign_in_locked_out).
     "axes.middleware.AxesMiddleware",
 ]
-# The lockout check comes first, so a locked-out attempt is refused before the password hash
-# is computed: the sign-in form is not a free way to burn the server's CPU.
+# The lockout check (django-axes') comes first, so a locked-out attempt is refused before the
+# password hash is computed: the sign-in form is not a free way to burn the server's CPU.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "imroc_site.sign_in.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failures, per username and (separately) per address, before sign-in is refused.
