@@ -359,6 +359,9 @@ AXES_SENSITIVE_PARAMETERS: list[str] = []
 OTP_REQUIRED_FOR_SUPERUSERS = env.bool("OTP_REQUIRED_FOR_SUPERUSERS", default=False)
 # The issuer shown in authenticator apps beside the user name.
 OTP_TOTP_ISSUER = SITE_NAME
+# The admin's list of devices never shows a secret or its QR code, even to superusers: only its
+# owner sees it, once, while setting it up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Staff are signed out after this many seconds without a request (a working day). Sessions
 # belong to staff only: public pages set none, so visitors still get no cookie.
 STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 60 * 60)

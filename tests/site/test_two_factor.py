@@ -149,3 +149,13 @@ def test_visitors_are_sent_to_sign_in_from_the_set_up_page(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_never_shows_someone_elses_secret(client, django_user_model, with_device):
+    client.force_login(django_user_model.objects.create_superuser("boss", password="x"))
+
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[with_device.pk]))
+
+    assert page.status_code == 200
+    assert with_device.key not in page.content.decode()
+    assert client.get(f"/admin/otp_totp/totpdevice/{with_device.pk}/config/").status_code != 200
