@@ -1,5 +1,11 @@
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from imroc_site import two_factor
 
 
 class SharedCacheMiddleware:
@@ -24,3 +30,32 @@ class SharedCacheMiddleware:
         else:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Hold staff to two-factor sign-in in the admin (after django-otp's OTPMiddleware).
+
+    A session that has not given a code for the user's authenticator (one signed in before it
+    was turned on) is signed out; a superuser who must have one is sent to set it up first.
+    """
+
+    # The pages such a person may still reach.
+    EXEMPT = {"admin:logout", "admin:login", "admin:jsi18n"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = request.user
+        if match.namespace != "admin" or match.view_name in self.EXEMPT or not user.is_staff:
+            return None
+        if two_factor.confirmed_device(user) is not None and not user.is_verified():
+            logout(request)
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if two_factor.must_set_up(user):
+            return redirect("two_factor")
+        return None

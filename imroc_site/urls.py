@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from imroc_site.views import favicon, healthz, privacy_notice, robots_txt
+from imroc_site.views import favicon, healthz, privacy_notice, robots_txt, two_factor_settings
 from news.freshness import conditional_on_content
 from news.sitemaps import sitemaps
 
@@ -18,5 +18,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    # Before the admin's own routes, under its address (the admin's catch-all would 404 it).
+    path("admin/two-factor/", two_factor_settings, name="two_factor"),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,19 @@
+from datetime import timedelta
+
+from django import forms
 from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
+
+from imroc_site import two_factor
 
 
 @never_cache
@@ -44,3 +52,50 @@ def privacy_notice(request):
         "erase_ip_days": settings.COMMENTS_ERASE_IP_DAYS,
     }
     return render(request, "privacy.html", context)
+
+
+def sign_in_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a refused sign-in: 429, in the site's layout, with when to retry.
+
+    A further failed attempt starts the wait again, so the time is counted from now.
+    """
+    wait = settings.AXES_COOLOFF_TIME
+    # Rounded up to the minute shown, so "after 14:28" is never a little too early.
+    ends = (timezone.now() + wait).replace(second=0, microsecond=0) + timedelta(minutes=1)
+    context = {"try_again_at": ends, "minutes": int(wait.total_seconds() // 60)}
+    response = render(request, "sign_in_locked.html", context, status=429)
+    response["Retry-After"] = str(int(wait.total_seconds()))
+    return response
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(label="Code from your app", widget=two_factor.CODE_WIDGET)
+
+
+@never_cache
+@staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def two_factor_settings(request):
+    """Staff turn two-factor sign-in on (QR code, secret, a first code) or off (a code)."""
+    device = two_factor.confirmed_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        done = (two_factor.disable if device else two_factor.enable)(request, token=token)
+        if done:
+            message = "turned off" if device else "turned on"
+            messages.success(request, f"Two-factor sign-in is {message}.")
+            return redirect("two_factor")
+        form.add_error("token", "That code is wrong or has expired: enter the current one.")
+    context = {
+        **admin.site.each_context(request),
+        "title": "Two-factor sign-in",
+        "form": form,
+        "enabled": device is not None,
+        "required": two_factor.must_set_up(request.user),
+    }
+    if device is None:
+        pending = two_factor.pending_device(request.user)
+        context["qr_code"] = two_factor.qr_code_data_uri(pending)
+        context["secret"] = two_factor.secret_text(pending)
+    return render(request, "admin/two_factor.html", context)

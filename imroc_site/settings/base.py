@@ -8,7 +8,9 @@ Longer than most modules on purpose: one file to read for every setting, in sect
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from django.utils.csp import CSP
 
@@ -315,3 +317,56 @@ DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
 # The port `make run` and `make dev` serve on, for the admin address the demo prints.
 PORT = env.int("PORT", default=8000)
+
+# --- Staff sign-in (issue 11) -----------------------------------------------------------------
+
+# django-axes throttles failed sign-ins, django-otp adds two-factor codes. The admin app
+# itself stays Django's; imroc_site/admin.py gives its sign-in form a code field.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += [
+    # After AuthenticationMiddleware: marks request.user verified when the session holds a code.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends staff who must set up two-factor sign-in to its page (imroc_site/middleware.py).
+    "imroc_site.middleware.TwoFactorRequiredMiddleware",
+    # Last: turns a refused sign-in into the lockout page (imroc_site.views.sign_in_locked_out).
+    "axes.middleware.AxesMiddleware",
+]
+# The lockout check (django-axes') comes first, so a locked-out attempt is refused before the
+# password hash is computed: the sign-in form is not a free way to burn the server's CPU.
+AUTHENTICATION_BACKENDS = [
+    "imroc_site.sign_in.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures, per username and (separately) per address, before sign-in is refused.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Minutes a lockout lasts; a further failed attempt during it starts the wait again.
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+# Attempts are kept in the database (no cache to run), and the address is the site's one rule
+# for a visitor's address, with TRUSTED_PROXY_COUNT (comments/client.py).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "comments.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "imroc_site.views.sign_in_locked_out"
+# A success does not wipe the failures before it: it would clear its address's count too, so
+# anyone with an account of their own could reset the count between guesses at another's.
+AXES_RESET_ON_SUCCESS = False
+# Logged under the "axes" logger (see LOGGING below) with the username and address in clear,
+# so that an operator (or fail2ban) can act on them; axes never logs the password.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Two-factor codes are required of superusers: they are sent to set one up before anything
+# else in the admin. Off in development and the demo; deploy/production.env.example turns it on.
+OTP_REQUIRED_FOR_SUPERUSERS = env.bool("OTP_REQUIRED_FOR_SUPERUSERS", default=False)
+# The issuer shown in authenticator apps beside the user name.
+OTP_TOTP_ISSUER = SITE_NAME
+# The admin's list of devices never shows a secret or its QR code, even to superusers: only its
+# owner sees it, once, while setting it up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Staff are signed out after this many seconds without a request (a working day). Sessions
+# belong to staff only: public pages set none, so visitors still get no cookie.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+# Every failed, refused and successful staff sign-in, with the username and address.
+_loggers = cast(dict[str, dict], LOGGING.setdefault("loggers", {}))
+_loggers["axes"] = {"level": "INFO", "propagate": True}
