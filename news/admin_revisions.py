@@ -62,7 +62,9 @@ class PostHistoryMixin(_Base):
                 if older is not None
                 else [],
             }
-            for revision, kept_here, older in zip(saved, kept, [*kept[1:], None], strict=True)
+            # Each revision beside the one before it (the oldest has none); a post saved
+            # outside the admin may have no revision at all.
+            for revision, kept_here, older in zip(saved, kept, [*kept[1:], None][: len(kept)], strict=True)
         ]
         return self._render(request, "revisions.html", post, f"History of “{post}”", rows=rows)
 
