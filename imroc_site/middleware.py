@@ -1,5 +1,11 @@
+import logging
+
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from imroc_site.views import DATABASE_FAULTS, database_unavailable
+
+logger = logging.getLogger("imroc_site.database")
 
 
 class SharedCacheMiddleware:
@@ -24,3 +30,27 @@ class SharedCacheMiddleware:
         else:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets a busy or unreachable database answers 503 with Retry-After.
+
+    The fault is temporary (a writer holding SQLite's lock past the busy timeout, PostgreSQL
+    restarting or hung past its timeouts): the visitor is told to come back instead of being
+    shown "something went wrong". The next request opens a new connection (Django closes one
+    that failed), so the site recovers by itself once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_FAULTS):
+            return None
+        logger.warning(
+            "Database unavailable for %s %s: %s", request.method, request.path, exception
+        )
+        return database_unavailable(request)

@@ -1,11 +1,21 @@
+import sys
+
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+# Faults of the database itself (locked past the busy timeout, stopped, unreachable, timed
+# out), not of a query: they pass, so the visitor is asked to come back, not shown a bug.
+DATABASE_FAULTS = (OperationalError, InterfaceError)
+# Seconds a visitor (or a crawler) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
 
 
 @never_cache
@@ -44,3 +54,24 @@ def privacy_notice(request):
         "erase_ip_days": settings.COMMENTS_ERASE_IP_DAYS,
     }
     return render(request, "privacy.html", context)
+
+
+def database_unavailable(request):
+    """503 with Retry-After, in the site's layout, rendered without touching the database.
+
+    Rendered without the request, so no context processor runs (none reads the session, the
+    user or the messages, which may all live in the database that is failing).
+    """
+    site = {"SITE_NAME": settings.SITE_NAME, "SITE_TAGLINE": settings.SITE_TAGLINE}
+    response = HttpResponse(render_to_string("503.html", site), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request):
+    """Django's 500 page; but a database fault raised by a middleware (the session's save, say)
+    gets the 503 page, as one raised by a view does (DatabaseUnavailableMiddleware)."""
+    if isinstance(sys.exc_info()[1], DATABASE_FAULTS):
+        return database_unavailable(request)
+    return defaults.server_error(request)

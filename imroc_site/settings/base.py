@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early in the list, so it sees the response last, with every cookie set by the others.
     "imroc_site.middleware.SharedCacheMiddleware",
+    # A busy or unreachable database answers 503 with Retry-After (issue 11, faults).
+    "imroc_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
