@@ -1,7 +1,7 @@
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from imroc_site.health import database_problem
 
 # Faults of the database itself (locked past the busy timeout, stopped, unreachable, timed
 # out), not of a query: they pass, so the visitor is asked to come back, not shown a bug.
@@ -21,13 +23,10 @@ RETRY_AFTER_SECONDS = 30
 @never_cache
 @require_safe
 def healthz(request):
-    """200 when the database answers a query, 503 when it does not (for load balancers)."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    """200 when the database takes a write in time, 503 when not: always within 3 s (health.py)."""
+    problem = database_problem()
+    if problem is not None:
+        return JsonResponse({"status": "error", "database": problem}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

@@ -136,6 +136,20 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# --- Database timeouts (issue 11: a hung database frees the worker) -------------------------
+
+# Seconds to wait for PostgreSQL to accept a connection, and for any one statement (0: no
+# limit): both well under gunicorn's 30 s, so a hung database ends a request with a 503 instead
+# of holding its worker. SQLite has no hung server: it waits SQLITE_BUSY_TIMEOUT for its lock.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _pg_options["options"] = " ".join(
+        [_pg_options.get("options", ""), f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"]
+    ).strip()
+
 # --- Passwords and sessions -----------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
