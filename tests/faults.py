@@ -1,18 +1,23 @@
 """Real faults for the fault tests: a database locked by another writer, a database that is
-gone, a server that accepts connections and never answers.
+gone, a server that accepts connections and never answers, a disk that fills up mid-file.
 
 Plain helpers (context managers), shared by tests/site, tests/comments and tests/documents;
 no mocks: each fault is the real thing the site would meet.
 """
 
 import contextlib
+import errno
 import socket
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files import File
 from django.db import connection
+
+from documents.storage import UploadStorage
 
 
 @contextlib.contextmanager
@@ -90,3 +95,39 @@ def sqlite_write_lock(busy_timeout: float = 0.1):
                 other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+class _FillingTheDisk(File):
+    """An upload's bytes as a disk with `room` bytes left takes them: then ENOSPC."""
+
+    def __init__(self, file: File, room: int):
+        super().__init__(file, file.name)
+        self.room = room
+
+    def chunks(self, chunk_size=None):
+        for chunk in super().chunks(chunk_size):
+            if len(chunk) > self.room:
+                yield chunk[: self.room]
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self.room -= len(chunk)
+            yield chunk
+
+
+class FullDiskStorage(UploadStorage):
+    """The site's storage on a disk that fills up `FULL_DISK_ROOM` bytes into the next file:
+    the first bytes really reach the disk, the rest fail with ENOSPC as the kernel's would."""
+
+    def _save(self, name, content):
+        return super()._save(name, _FillingTheDisk(content, FULL_DISK_ROOM))
+
+
+FULL_DISK_ROOM = 100
+
+
+def full_disk(settings) -> None:
+    """The site's uploads go to FullDiskStorage (under the test's MEDIA_ROOT)."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.FullDiskStorage"}}
+
+
+def files_under(folder) -> list[str]:
+    return sorted(str(path) for path in Path(folder).rglob("*") if path.is_file())
