@@ -18,6 +18,7 @@ from django.core.files import File
 from django.db import connection
 
 from documents.storage import UploadStorage
+from news.renditions import RENDITIONS_DIR
 
 
 @contextlib.contextmanager
@@ -114,19 +115,37 @@ class _FillingTheDisk(File):
 
 
 class FullDiskStorage(UploadStorage):
-    """The site's storage on a disk that fills up `FULL_DISK_ROOM` bytes into the next file:
-    the first bytes really reach the disk, the rest fail with ENOSPC as the kernel's would."""
+    """The site's storage on a disk that fills up `FULL_DISK_ROOM` bytes into the next file
+    (whose name starts with `fills_up_at`): the first bytes really reach the disk, the rest
+    fail with ENOSPC as the kernel's would."""
+
+    fills_up_at = ""
 
     def _save(self, name, content):
-        return super()._save(name, _FillingTheDisk(content, FULL_DISK_ROOM))
+        if name.startswith(self.fills_up_at):
+            content = _FillingTheDisk(content, FULL_DISK_ROOM)
+        return super()._save(name, content)
+
+
+class FullAtPreviewsStorage(FullDiskStorage):
+    """The paper's own file fits; the disk fills up while its previews are written."""
+
+    fills_up_at = "documents/previews/"
+
+
+class FullAtRenditionsStorage(FullDiskStorage):
+    """The post's featured image fits; the disk fills up while its renditions are written."""
+
+    fills_up_at = RENDITIONS_DIR
 
 
 FULL_DISK_ROOM = 100
 
 
-def full_disk(settings) -> None:
-    """The site's uploads go to FullDiskStorage (under the test's MEDIA_ROOT)."""
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": f"{__name__}.FullDiskStorage"}}
+def full_disk(settings, storage: type[FullDiskStorage] = FullDiskStorage) -> None:
+    """The site's uploads go to a FullDiskStorage (under the test's MEDIA_ROOT)."""
+    backend = f"{__name__}.{storage.__name__}"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": backend}}
 
 
 def files_under(folder) -> list[str]:

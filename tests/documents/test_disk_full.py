@@ -11,7 +11,13 @@ from django.urls import reverse
 from documents.models import Document, DocumentVersion
 from news.models import Post
 from tests.factories import make_document, make_post, make_staff, pdf_bytes
-from tests.faults import files_under, full_disk
+from tests.faults import (
+    FullAtPreviewsStorage,
+    FullAtRenditionsStorage,
+    FullDiskStorage,
+    files_under,
+    full_disk,
+)
 from tests.news.conftest import form_data, photo
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +52,17 @@ def test_a_new_paper_on_a_full_disk_is_refused_with_the_typed_fields_kept(admin_
     assert files_under(settings.MEDIA_ROOT) == []
 
 
+def test_a_paper_whose_previews_fill_the_disk_leaves_not_even_its_own_file(admin_client, settings):
+    full_disk(settings, FullAtPreviewsStorage)
+    response = admin_client.post(
+        reverse("admin:documents_document_add"),
+        {"title": "Stored, then not", "visibility": "public", "file": a_pdf()},
+    )
+    assert 'value="Stored, then not"' in assert_disk_full_error(response)
+    assert not Document.objects.exists()
+    assert files_under(settings.MEDIA_ROOT) == []
+
+
 def test_a_new_version_on_a_full_disk_keeps_the_paper_as_it_was(admin_client, settings):
     paper = make_document(title="Version one")
     before = files_under(settings.MEDIA_ROOT)
@@ -68,11 +85,12 @@ def test_a_new_version_on_a_full_disk_keeps_the_paper_as_it_was(admin_client, se
     assert files_under(settings.MEDIA_ROOT) == before
 
 
+@pytest.mark.parametrize("storage", [FullDiskStorage, FullAtRenditionsStorage])
 def test_a_featured_image_on_a_full_disk_is_refused_with_the_post_unsaved(
-    client, django_user_model, settings
+    client, django_user_model, settings, storage
 ):
     client.force_login(make_staff(django_user_model, "Editors"))
-    full_disk(settings)
+    full_disk(settings, storage)
     image = SimpleUploadedFile("photo.jpg", photo(), content_type="image/jpeg")
     data = form_data(title="A post with a photo", image=image, image_alt="Our team at work")
     response = client.post(reverse("admin:news_post_add"), data)
