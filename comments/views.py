@@ -50,7 +50,7 @@ def post_comment(request, post_id: int):
     try:
         return _post_comment(request, post_id)
     except (OperationalError, InterfaceError):
-        return _busy(request, post_id)
+        return busy_reply_page(request, post_id)
 
 
 def _post_comment(request, post_id: int):
@@ -74,8 +74,9 @@ def _post_comment(request, post_id: int):
     return _after_posting(request, post, form, comment, own_ids)
 
 
-def _busy(request, post_id: int):
-    # No context processor, no session, no post title: nothing here may need the database.
+def busy_reply_page(request, post_id: int):
+    """503: the reply as typed, to send again; rendered without the database (no context
+    processor, no session, not even the post's title)."""
     typed = {name: request.POST.get(name, "") for name in RESENT_FIELDS}
     context = {
         "SITE_NAME": settings.SITE_NAME,
