@@ -2,7 +2,9 @@
 recovers by itself once the database is back (issue 11, "Database busy or down")."""
 
 import pytest
+from django.db import OperationalError
 
+from imroc_site.views import server_error
 from tests.factories import make_post
 from tests.faults import (
     closed_port,
@@ -56,3 +58,17 @@ def test_a_page_with_postgresql_refusing_connections_answers_503_then_recovers(c
         assert_busy_page(client.get(post.get_absolute_url()))
         assert_busy_page(client.get("/"))
     assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_a_database_fault_raised_outside_a_view_still_gets_the_503_page(rf, settings):
+    # As when the session middleware saves the session into a database that has just gone.
+    settings.DEBUG = False
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        response = server_error(rf.get("/"))
+    assert_busy_page(response)
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(rf.get("/")).status_code == 500
