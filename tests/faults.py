@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.files import File
@@ -150,3 +151,23 @@ def full_disk(settings, storage: type[FullDiskStorage] = FullDiskStorage) -> Non
 
 def files_under(folder) -> list[str]:
     return sorted(str(path) for path in Path(folder).rglob("*") if path.is_file())
+
+
+@contextlib.contextmanager
+def postgresql_table_lock(model):
+    """Another PostgreSQL session holds `model`'s table locked (ACCESS EXCLUSIVE): whoever
+    reads or writes it waits, as behind a stuck migration or a hung transaction."""
+    db = connection.settings_dict
+    other = psycopg.connect(
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname=db["NAME"],
+    )
+    try:
+        other.execute(f'LOCK TABLE "{model._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
+        yield
+    finally:
+        other.rollback()
+        other.close()

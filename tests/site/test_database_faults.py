@@ -1,16 +1,20 @@
 """A busy or unreachable database gives a temporary 503 in the site's layout, and the site
 recovers by itself once the database is back (issue 11, "Database busy or down")."""
 
+import time
+
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
 
 from imroc_site.views import server_error
+from news.models import Post
 from tests.factories import make_post
 from tests.faults import (
     closed_port,
     connection_settings,
     needs_postgresql,
     needs_sqlite,
+    postgresql_table_lock,
     sqlite_write_lock,
 )
 
@@ -57,6 +61,19 @@ def test_a_page_with_postgresql_refusing_connections_answers_503_then_recovers(c
     with connection_settings(HOST="127.0.0.1", PORT=str(closed_port())):
         assert_busy_page(client.get(post.get_absolute_url()))
         assert_busy_page(client.get("/"))
+    assert client.get(post.get_absolute_url()).status_code == 200
+
+
+@needs_postgresql
+def test_a_page_stuck_behind_a_lock_answers_503_when_its_statement_times_out(client):
+    post = make_post(title="Behind a lock")
+    options = {**connection.settings_dict["OPTIONS"], "options": "-c statement_timeout=1s"}
+    with connection_settings(OPTIONS=options), postgresql_table_lock(Post):
+        started = time.monotonic()
+        response = client.get(post.get_absolute_url())
+        seconds = time.monotonic() - started
+    assert_busy_page(response)
+    assert seconds < 5
     assert client.get(post.get_absolute_url()).status_code == 200
 
 

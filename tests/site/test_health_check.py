@@ -12,7 +12,9 @@ from freshness.models import ContentStamp
 from tests.faults import (
     closed_port,
     connection_settings,
+    needs_postgresql,
     needs_sqlite,
+    postgresql_table_lock,
     silent_server,
     sqlite_write_lock,
 )
@@ -68,6 +70,15 @@ def test_healthz_is_503_when_another_writer_holds_the_sqlite_lock(client):
     assert json.loads(response.content)["status"] == "error"
     assert seconds < DEADLINE_SECONDS
     assert timed_health_check(client)[0].status_code == 200  # recovers by itself
+
+
+@needs_postgresql
+def test_healthz_is_503_within_3_seconds_when_a_lock_blocks_writes(client):
+    with postgresql_table_lock(ContentStamp):
+        response, seconds = timed_health_check(client)
+    assert response.status_code == 503
+    assert seconds < DEADLINE_SECONDS
+    assert timed_health_check(client)[0].status_code == 200
 
 
 def test_healthz_is_503_at_once_when_postgresql_refuses_connections(client):
