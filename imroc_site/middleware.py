@@ -50,7 +50,12 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, DATABASE_FAULTS):
             return None
+        # With the traceback: a missing table is an OperationalError too, and not temporary.
         logger.warning(
-            "Database unavailable for %s %s: %s", request.method, request.path, exception
+            "Database unavailable (%s %s): %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=True,
         )
         return database_unavailable(request)
