@@ -1,9 +1,12 @@
 """Every public view of replies: posting one, its lasting address, the form's exact time, and
 moderating from an email's link."""
 
-from django.db import transaction
-from django.http import JsonResponse
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,11 +23,37 @@ from comments.threads import page_of_conversations
 from news.models import Post
 from news.views import post_page_context
 
+# What a reply form sends, shown back as it was typed when the database is busy.
+RESENT_FIELDS = (
+    "name",
+    "email",
+    "website",
+    "text",
+    "parent",
+    "issued",
+    "subject",
+    "remember",
+    "notify",
+)
+# Seconds the writer is asked to wait (Retry-After) before sending a reply again.
+RETRY_AFTER_SECONDS = 30
+
 
 @require_POST
 @cross_origin_protected
 def post_comment(request, post_id: int):
-    """Take a reply to a published post; on any problem show the post page again with it."""
+    """Take a reply to a published post; on any problem show the post page again with it.
+
+    When the database is busy or down (locked, stopped, timed out: temporary), the reply comes
+    back on a page of its own, rendered without the database, to be sent again: never lost.
+    """
+    try:
+        return _post_comment(request, post_id)
+    except (OperationalError, InterfaceError):
+        return busy_reply_page(request, post_id)
+
+
+def _post_comment(request, post_id: int):
     posts = Post.objects.published().for_listing().with_attachments()
     post = get_object_or_404(posts, pk=post_id)
     policy = ReplyPolicy.current()
@@ -43,6 +72,22 @@ def post_comment(request, post_id: int):
     if comment is None:
         return _show_errors(request, post, form)
     return _after_posting(request, post, form, comment, own_ids)
+
+
+def busy_reply_page(request, post_id: int):
+    """503: the reply as typed, to send again; rendered without the database (no context
+    processor, no session, not even the post's title)."""
+    typed = {name: request.POST.get(name, "") for name in RESENT_FIELDS}
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_TAGLINE": settings.SITE_TAGLINE,
+        "action": reverse("comments:post", kwargs={"post_id": post_id}),
+        "typed": typed,
+        "csrf_token_sent": request.POST.get("csrfmiddlewaretoken", ""),
+    }
+    response = HttpResponse(render_to_string("comments/busy.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _private(response)
 
 
 def _judge_and_save(request, post, form, policy: ReplyPolicy) -> Comment:

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from documents.charts import downloads_chart
+from documents.disk_full import DiskFullAdminMixin
 from documents.forms import DocumentForm
 from documents.ingest import ingest_upload, replace_file
 from documents.models import Document, DocumentVersion
@@ -56,7 +57,7 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
+class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
     form = DocumentForm
     exclude = ["file"]  # the form's own file field replaces it
     inlines = [DocumentVersionInline]

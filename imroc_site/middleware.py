@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -6,6 +8,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from imroc_site import two_factor
+from imroc_site.views import DATABASE_FAULTS, database_unavailable
+
+logger = logging.getLogger("imroc_site.database")
 
 
 class SharedCacheMiddleware:
@@ -59,3 +64,32 @@ class TwoFactorRequiredMiddleware:
         if two_factor.must_set_up(user):
             return redirect("two_factor")
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets a busy or unreachable database answers 503 with Retry-After.
+
+    The fault is temporary (a writer holding SQLite's lock past the busy timeout, PostgreSQL
+    restarting or hung past its timeouts): the visitor is told to come back instead of being
+    shown "something went wrong". The next request opens a new connection (Django closes one
+    that failed), so the site recovers by itself once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_FAULTS):
+            return None
+        # With the traceback: a missing table is an OperationalError too, and not temporary.
+        logger.warning(
+            "Database unavailable (%s %s): %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=True,
+        )
+        return database_unavailable(request)

@@ -6,6 +6,9 @@ from imroc_site.views import favicon, healthz, privacy_notice, robots_txt, two_f
 from news.freshness import conditional_on_content
 from news.sitemaps import sitemaps
 
+# Database faults raised outside a view still get the 503 page (see server_error).
+handler500 = "imroc_site.views.server_error"
+
 admin.site.site_header = "Site administration"
 admin.site.site_title = "Site admin"
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils import timezone
 
+from documents.disk_full import DiskFullAdminMixin
 from news import services
 from news.admin_revisions import PostHistoryMixin
 from news.images import ImageUploadField
@@ -60,7 +61,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(PostHistoryMixin, admin.ModelAdmin):
+class PostAdmin(DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
     class Media:
         js = ["news/editor-label.js"]
 

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early in the list, so it sees the response last, with every cookie set by the others.
     "imroc_site.middleware.SharedCacheMiddleware",
+    # A busy or unreachable database answers 503 with Retry-After (issue 11, faults).
+    "imroc_site.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +138,20 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# --- Database timeouts (issue 11: a hung database frees the worker) -------------------------
+
+# Seconds to wait for PostgreSQL to accept a connection, and for any one statement (0: no
+# limit): both well under gunicorn's 30 s, so a hung database ends a request with a 503 instead
+# of holding its worker. SQLite has no hung server: it waits SQLITE_BUSY_TIMEOUT for its lock.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _pg_options["options"] = " ".join(
+        [_pg_options.get("options", ""), f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"]
+    ).strip()
+
 # --- Passwords and sessions -----------------------------------------------------------------
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,7 +179,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that leaves no partial file when the disk is full (issue 11, faults).
+    "default": {"BACKEND": "documents.storage.UploadStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded papers are written to disk as they arrive rather than held in memory.

@@ -9,11 +9,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from comments.models import Comment
 from comments.moderation_links import action_url
+from comments.views import busy_reply_page
 from documents.models import Document
+from imroc_site.views import database_unavailable
 from news.models import Post
 from tests.factories import make_post, make_staff
 
@@ -86,6 +89,17 @@ def discussion_pages(client) -> dict[str, bytes]:
         ).content,
         "email-confirm": client.get(action_url(pending, "approve", moderator)).content,
         "email-refused": client.get(reverse("comments:moderate_from_email", args=["bad"])).content,
+        **fault_pages(client, closed),
+    }
+
+
+def fault_pages(client, post) -> dict[str, bytes]:
+    """The pages of faults: a refused Host, a database busy for a page and for a reply."""
+    reply = RequestFactory().post("/", {"name": "Sam", "email": "", "text": "Kept <words>"})
+    return {
+        "bad-request": client.get("/", HTTP_HOST="attacker.example").content,
+        "database-busy": database_unavailable(RequestFactory().get("/")).content,
+        "reply-busy": busy_reply_page(reply, post.pk).content,
     }
 
 
