@@ -45,12 +45,7 @@ def _key_bytes(secret: str) -> bytes:
 def _author_cipher() -> MultiFernet:
     """Fernet keyed from SECRET_KEY (and its fallbacks, so rotating the key forgets nothing)."""
     keys = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return MultiFernet(
-        [
-            Fernet(base64.urlsafe_b64encode(_key_bytes(key)))
-            for key in keys
-        ]
-    )
+    return MultiFernet([Fernet(base64.urlsafe_b64encode(_key_bytes(key))) for key in keys])
 
 
 def remembered_author(request) -> dict:

@@ -95,7 +95,5 @@ def test_no_warning_when_no_unknown_local_proxy(
 ):
     settings.TRUSTED_PROXY_COUNT = proxies
     with caplog.at_level(logging.WARNING, logger="comments.client"):
-        client.post(
-            reply_url(make_post()), form_data(), headers=headers, REMOTE_ADDR=remote_addr
-        )
+        client.post(reply_url(make_post()), form_data(), headers=headers, REMOTE_ADDR=remote_addr)
     assert proxy_warnings(caplog) == []

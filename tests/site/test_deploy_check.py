@@ -90,3 +90,13 @@ def test_a_proxy_that_redirects_to_https_itself_is_a_documented_choice(tmp_path)
     path = changed(tmp_path, SECURE_SSL_REDIRECT="false", HTTPS_REDIRECTED_BY_PROXY="true")
     result = deploy_check(path)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_readmes_production_section_follows_the_shipped_file():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Running in production", 1)[1].split("\n## ", 1)[0]
+    assert "deploy/production.env.example" in section
+    assert "make deploy-check" in section
+    # Every setting the section tells the operator to set is one the settings read.
+    named = set(re.findall(r"`([A-Z][A-Z0-9_]{3,})(?:=[^`]*)?`", section))
+    assert named and not named - set(base.env.defaults) - {"DEPLOY_ENV"}
