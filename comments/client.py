@@ -41,14 +41,15 @@ def warn_if_behind_an_unknown_proxy(connected: str | None, request) -> None:
     global _proxy_warning_given
     if _proxy_warning_given or "X-Forwarded-For" not in request.headers:
         return
-    if connected is None or not ipaddress.ip_address(connected).is_loopback:
+    # A proxy on this machine: over loopback, or over a unix socket (no address at all).
+    if connected is not None and not ipaddress.ip_address(connected).is_loopback:
         return
     _proxy_warning_given = True
     logger.warning(
         "A request from %s carried X-Forwarded-For but TRUSTED_PROXY_COUNT is 0: every "
         "visitor shares the proxy's address and its flood limits. Behind one nginx, set "
         "TRUSTED_PROXY_COUNT=1 (deploy/production.env.example).",
-        connected,
+        connected or "a unix socket",
     )
 
 

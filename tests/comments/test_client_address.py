@@ -71,12 +71,17 @@ def proxy_warnings(caplog):
     ]
 
 
-def test_a_loopback_proxy_unknown_to_the_settings_is_logged_once(client, caplog, fresh_process):
+@pytest.mark.parametrize("remote_addr", ["127.0.0.1", "::1", ""])  # "": over a unix socket
+def test_a_local_proxy_unknown_to_the_settings_is_logged_once(
+    client, caplog, fresh_process, remote_addr
+):
     post = make_post()
     headers = {"X-Forwarded-For": "203.0.113.9"}
     with caplog.at_level(logging.WARNING, logger="comments.client"):
-        client.post(reply_url(post), form_data(text="One."), headers=headers)
-        client.post(reply_url(post), form_data(text="Two."), headers=headers)
+        for text in ("One.", "Two."):
+            client.post(
+                reply_url(post), form_data(text=text), headers=headers, REMOTE_ADDR=remote_addr
+            )
     [warning] = proxy_warnings(caplog)
     assert warning.levelno == logging.WARNING
     assert "TRUSTED_PROXY_COUNT=1" in warning.getMessage()
