@@ -19,3 +19,4 @@ class ImrocSiteConfig(AppConfig):
         # The production mistakes Django's own checks cannot see (issue 11).
         checks.register(site_checks.check_site_url, checks.Tags.security)
         checks.register(site_checks.check_mail_leaves_the_request, checks.Tags.security)
+        checks.register(site_checks.check_private_files, checks.Tags.security)

@@ -100,3 +100,13 @@ def test_the_readmes_production_section_follows_the_shipped_file():
     # Every setting the section tells the operator to set is one the settings read.
     named = set(re.findall(r"`([A-Z][A-Z0-9_]{3,})(?:=[^`]*)?`", section))
     assert named and not named - set(base.env.defaults) - {"DEPLOY_ENV"}
+
+
+@pytest.mark.slow
+def test_uploads_left_readable_by_others_fail_the_check(tmp_path):
+    media = tmp_path / "media"
+    media.mkdir()
+    media.chmod(0o755)
+    result = deploy_check(changed(tmp_path, MEDIA_ROOT=str(media)))
+    assert result.returncode != 0
+    assert "imroc_site.W002" in result.stdout + result.stderr

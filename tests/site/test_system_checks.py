@@ -4,10 +4,13 @@ import pytest
 from django.core import checks
 
 from imroc_site.checks import (
+    FILES_READABLE_BY_OTHERS,
     MAIL_SENT_IN_REQUEST,
     SITE_URL_IS_LOCAL,
     check_mail_leaves_the_request,
+    check_private_files,
     check_site_url,
+    readable_by_others,
 )
 
 SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {}}}
@@ -76,3 +79,47 @@ def test_both_checks_are_registered_with_djangos(public_site):
     public_site.MAILERS, public_site.TASKS = SMTP, IMMEDIATE
     found = {message.id for message in checks.run_checks(tags=[checks.Tags.security])}
     assert {SITE_URL_IS_LOCAL, MAIL_SENT_IN_REQUEST} <= found
+
+
+@pytest.fixture
+def site_files(tmp_path):
+    """A private var/ with its database file and an uploads folder."""
+    folder = tmp_path / "var"
+    folder.mkdir()
+    folder.chmod(0o700)
+    database = folder / "db.sqlite3"
+    database.touch()
+    database.chmod(0o600)
+    media = folder / "media"
+    media.mkdir()
+    media.chmod(0o700)
+    return database, media
+
+
+def test_private_files_pass(site_files):
+    assert readable_by_others(*site_files) == []
+
+
+@pytest.mark.parametrize(("which", "mode"), [("database", 0o644), ("folder", 0o755)])
+def test_a_database_readable_by_others_is_named(site_files, which, mode):
+    database, media = site_files
+    exposed = database if which == "database" else database.parent
+    exposed.chmod(mode)
+    assert readable_by_others(database, media) == [f"{exposed} ({mode:o})"]
+
+
+def test_uploads_readable_by_others_are_named_but_the_web_servers_group_may_read(site_files):
+    database, media = site_files
+    media.chmod(0o755)
+    assert readable_by_others(database, media) == [f"{media} (755)"]
+    media.chmod(0o750)
+    assert readable_by_others(database, media) == []
+
+
+def test_uploads_readable_by_others_are_a_system_check_warning(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    settings.MEDIA_ROOT.chmod(0o755)
+    warnings = [w for w in check_private_files(None) if w.id == FILES_READABLE_BY_OTHERS]
+    assert warnings and str(settings.MEDIA_ROOT) in warnings[0].msg
+    assert "chmod" in warnings[0].hint
