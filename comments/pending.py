@@ -65,8 +65,9 @@ def remembered_author(request) -> dict:
 def remember_author(request, response, details: dict | None) -> None:
     """Save the details when the box was ticked; forget any saved ones when it was not.
 
-    Encrypted, not only signed: a signed cookie is base64 anyone can read, and the email
-    address must not be readable from the browser's files, a shared computer or a log.
+    Encrypted, not only signed: a signed cookie's value is plain text anyone can read, and
+    the email address must not be readable from the browser's files, a shared computer or a
+    log.
     """
     if details is None:
         if AUTHOR_COOKIE in request.COOKIES:

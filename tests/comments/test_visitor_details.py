@@ -84,7 +84,7 @@ def test_the_saved_details_cookie_does_not_show_the_email_address(client):
     raw = _saved_details_cookie(client)
     readable = [raw, unquote(raw)]
     for text in list(readable):
-        # Signing alone would leave the details as (url-safe) base64 of readable JSON.
+        # Signing alone leaves the details readable, as text or as base64 of it.
         for chunk in re.findall(r"[A-Za-z0-9_\-+/=]{8,}", text):
             for decoder in (base64.urlsafe_b64decode, base64.b64decode):
                 with contextlib.suppress(ValueError):

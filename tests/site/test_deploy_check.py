@@ -110,3 +110,12 @@ def test_uploads_left_readable_by_others_fail_the_check(tmp_path):
     result = deploy_check(changed(tmp_path, MEDIA_ROOT=str(media)))
     assert result.returncode != 0
     assert "imroc_site.W002" in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_the_https_redirect_spares_the_health_check_only(client, settings):
+    # A load balancer asks gunicorn directly, over plain HTTP and with no proxy headers.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    home = client.get("/")
+    assert home.status_code == 301 and home["Location"].startswith("https://")
