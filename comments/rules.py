@@ -80,11 +80,16 @@ def check_form_age(seconds_on_form: float | None, policy: ReplyPolicy) -> None:
 
 
 def check_rate(ip_address: str | None, policy: ReplyPolicy) -> None:
-    """At most one reply per `flood_seconds` and `hourly_limit` an hour from one IP address."""
-    if not ip_address:
-        return
+    """At most one reply per `flood_seconds` and `hourly_limit` an hour from one IP address.
+
+    Requests with no address (a unix socket with no proxy count) share one bucket, never
+    "no limit"; staff replies (written with no address by the admin) are not in it.
+    """
     now = timezone.now()
-    from_here = Comment.objects.filter(ip_address=ip_address)
+    if ip_address:
+        from_here = Comment.objects.filter(ip_address=ip_address)
+    else:
+        from_here = Comment.objects.filter(ip_address__isnull=True, user__isnull=True)
     flood = policy.flood_seconds
     if flood and from_here.filter(submitted_at__gt=now - timedelta(seconds=flood)).exists():
         raise ReplyRefused(TOO_FAST)

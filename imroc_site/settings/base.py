@@ -14,6 +14,7 @@ from typing import cast
 
 from django.utils.csp import CSP
 
+from imroc_site.settings import private_files
 from imroc_site.settings.environment import RecordingEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -133,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The file and its folder are created private below ("Production defaults").
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -387,3 +388,34 @@ SESSION_SAVE_EVERY_REQUEST = True
 # Every failed, refused and successful staff sign-in, with the username and address.
 _loggers = cast(dict[str, dict], LOGGING.setdefault("loggers", {}))
 _loggers["axes"] = {"level": "INFO", "propagate": True}
+
+# --- Production defaults (issue 11): HTTPS, private files --------------------------------------
+# deploy/production.env.example sets these for a site behind nginx; `make deploy-check` runs
+# Django's deployment checklist with it and must find nothing.
+
+# HSTS for subdomains too, and consent to the browsers' preload list (taking effect only once
+# the domain is submitted at hstspreload.org, and hard to undo: see the README).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The proxy in front redirects http:// to https:// itself (nginx `return 301 https://...`), so
+# the site need not (SECURE_SSL_REDIRECT=false): Django's warning about it would be wrong.
+HTTPS_REDIRECTED_BY_PROXY = env.bool("HTTPS_REDIRECTED_BY_PROXY", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W008"] if HTTPS_REDIRECTED_BY_PROXY else []
+# A load balancer asks gunicorn for the health check over plain HTTP, with no proxy headers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Uploads, collected static files and the SQLite database are the site's user's alone (0600
+# files, 0700 folders). When nginx or Apache sends the papers (DOCUMENTS_SERVE_WITH), its
+# user must read them: put it in the site's group, which may then read (0640/0750), never write.
+if DOCUMENTS_SERVE_WITH == "django":
+    FILE_UPLOAD_PERMISSIONS = private_files.PRIVATE_FILE
+    FILE_UPLOAD_DIRECTORY_PERMISSIONS = private_files.PRIVATE_FOLDER
+else:
+    FILE_UPLOAD_PERMISSIONS = private_files.GROUP_READABLE_FILE
+    FILE_UPLOAD_DIRECTORY_PERMISSIONS = private_files.GROUP_READABLE_FOLDER
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        private_files.make_private_sqlite_file(
+            Path(_sqlite_name), folder_mode=FILE_UPLOAD_DIRECTORY_PERMISSIONS
+        )
