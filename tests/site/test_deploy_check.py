@@ -112,7 +112,8 @@ def test_uploads_left_readable_by_others_fail_the_check(tmp_path):
     assert "imroc_site.W002" in result.stdout + result.stderr
 
 
-@pytest.mark.django_db
+# Committed rows: the health check's write check cannot share a test-wide transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_https_redirect_spares_the_health_check_only(client, settings):
     # A load balancer asks gunicorn directly, over plain HTTP and with no proxy headers.
     settings.SECURE_SSL_REDIRECT = True
