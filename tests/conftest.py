@@ -1,6 +1,69 @@
+import os
+import time
+from datetime import timedelta
+
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from tests import migration_data
+
+# --- Property-based tests (hypothesis) ------------------------------------------------------
+# "ci" (what .ci/run sets, and the default where CI is set): the same 100 examples on every
+# run, so a failure in CI fails again on a laptop with HYPOTHESIS_PROFILE=ci; nothing saved
+# to disk. "dev" (the default): fresh examples each run, failures kept in .hypothesis/ and
+# tried first next time. Either way an example taking over a second fails: no input may make
+# a request that slow. Tests wrap their own examples (see tests/*/test_*_properties.py), so
+# the function-scoped fixtures they use are set up once, which is what they mean.
+_PROPERTY_SETTINGS = {
+    "deadline": timedelta(milliseconds=1000),
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+settings.register_profile(
+    "ci", max_examples=100, derandomize=True, database=None, print_blob=True, **_PROPERTY_SETTINGS
+)
+settings.register_profile("dev", max_examples=100, **_PROPERTY_SETTINGS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Characters that have broken web forms and pages: NUL and other controls, lone carriage
+# returns, the bidirectional overrides and isolates (U+202A-202E, U+2066-2069) that reorder
+# text around them, zero-width and byte-order marks, line and paragraph separators, combining
+# marks, and characters outside the Basic Multilingual Plane.
+AWKWARD_CHARACTERS = (
+    "\x00\x01\x07\x08\x0b\x0c\x1b\x7f\x85\r\n\t "
+    "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2066\u2067\u2068\u2069\u2028\u2029\ufeff\ufffd\u0301\u05d0\u0627"
+    "<>&\"'%\\/:@.#?=-"
+    "\U0001f600\U00010000"
+)
+
+# Any text a browser could send: every Unicode character but the surrogates, which no UTF-8
+# request can carry, with the awkward ones above drawn often.
+any_text_character = st.one_of(
+    st.sampled_from(AWKWARD_CHARACTERS), st.characters(exclude_categories=["Cs"])
+)
+
+
+def hostile_text(max_size: int = 200) -> st.SearchStrategy[str]:
+    """Short strings of any characters, and huge ones (a pattern repeated up to ~200,000
+    characters, past every field's limit yet under Django's request size limit)."""
+    short = st.text(any_text_character, max_size=max_size)
+    huge = st.builds(
+        lambda pattern, times: pattern * times,
+        st.text(any_text_character, min_size=1, max_size=8),
+        st.integers(min_value=1_000, max_value=25_000),
+    )
+    return st.one_of(short, short, short, huge)
+
+
+def answered_quickly(request):
+    """Make a request (a callable) and return its response, failing if it took a second or
+    more: a slow answer to a strange input is a way to tie up the site's workers."""
+    started = time.perf_counter()
+    response = request()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1, f"took {elapsed:.2f} s"
+    return response
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,0 +1,124 @@
+"""The reply form against any input (hypothesis): never a server error, never slow, and what a
+person typed always comes back to them or is saved.
+
+Each test sets its post up once and runs its examples inside, each in a transaction rolled
+back at its end, so every example meets the same database (no flood limit from the last one).
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils.html import escape
+from hypothesis import event, given
+from hypothesis import strategies as st
+from hypothesis.provisional import urls
+
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.policy import ReplyPolicy
+from tests.comments.conftest import form_time, reply_url
+from tests.conftest import answered_quickly, any_text_character, hostile_text
+from tests.factories import make_comment, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def rolled_back():
+    """A transaction undone at its end: each example starts from the same rows."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def reply_fields(approved_parent: Comment):
+    """Everything the form sends: each field mostly what a person would type (so that many
+    replies pass and are saved), else anything at all; the optional ones at times left out."""
+    sensible = {
+        "name": st.sampled_from(["Sam Carter", "أمينة", "Zoë O'Brien", "\u202eSam\u202c"]),
+        "email": st.from_regex(
+            r"[a-z0-9._+-]{1,30}@(example\.org|exämple\.org|[a-z]{1,20}\.[a-z]{2,6})",
+            fullmatch=True,
+        ),
+        "website": st.one_of(st.just(""), urls()),
+        "text": st.text(any_text_character, min_size=1, max_size=300),
+        "parent": st.sampled_from(["", str(approved_parent.pk)]),
+        "issued": st.just(form_time()),
+        "subject": st.just(""),
+        "remember": st.sampled_from(["", "on"]),
+        "notify": st.sampled_from(["", "on"]),
+    }
+    hostile = {
+        "parent": st.one_of(hostile_text(30), st.integers().map(str)),
+        "issued": st.one_of(hostile_text(60), st.just(form_time()[:-1] + "x")),
+        "remember": st.sampled_from(["1", "false", "\x00", "on" * 10_000]),
+    }
+    field = {
+        name: st.sampled_from([value, value, value, hostile.get(name, hostile_text())]).flatmap(
+            lambda strategy: strategy
+        )
+        for name, value in sensible.items()
+    }
+    always = ("name", "email", "text", "issued")
+    return st.fixed_dictionaries(
+        {name: field[name] for name in always},
+        optional={name: field[name] for name in field if name not in always},
+    )
+
+
+def test_the_form_judges_any_values_without_raising_and_keeps_only_clean_ones():
+    post = make_post()
+    parent = make_comment(post)
+    policy = ReplyPolicy.current()
+
+    @given(reply_fields(parent))
+    def check(fields):
+        form = CommentForm(fields, post=post, policy=policy)
+        event(f"valid: {form.is_valid()}")
+        if not form.is_valid():
+            assert form.errors
+            return
+        data = form.cleaned_data
+        assert 0 < len(data["text"]) <= 5000 and data["text"] == data["text"].strip()
+        assert any(character.isalnum() for character in data["name"])
+        assert len(data["name"]) <= 100
+        assert data["website"] == "" or data["website"].startswith(("http://", "https://"))
+        assert data["parent"] in (None, parent)
+        for value in (data["name"], data["email"], data["website"], data["text"]):
+            assert "\x00" not in value  # PostgreSQL refuses NUL in text
+
+    check()
+
+
+def test_posting_any_values_answers_quickly_never_with_a_server_error_and_loses_nothing():
+    post = make_post()
+    parent = make_comment(post)
+    Client().get(post.get_absolute_url())  # the templates compiled before the clock starts
+
+    @given(reply_fields(parent))
+    def check(fields):
+        with rolled_back():
+            posted_as(fields)
+
+    def posted_as(fields):
+        client = Client()
+        response = answered_quickly(lambda: client.post(reply_url(post), fields))
+        event(f"answered {response.status_code}")  # pytest --hypothesis-show-statistics
+
+        if response.status_code == 302:  # saved: the writer is shown it on the post's page
+            comment = Comment.objects.latest("pk")
+            page = answered_quickly(lambda: client.get(response["Location"]))
+            assert page.status_code == 200
+            if comment.status in (Comment.Status.PENDING, Comment.Status.APPROVED):
+                assert f'id="comment-{comment.pk}"' in page.content.decode()
+            return
+        # Refused: the page again with every error, and with what was typed, to send again.
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'id="reply-errors"' in html
+        for name in ("name", "text"):
+            assert escape(fields.get(name, "")) in html
+
+    check()
