@@ -1,8 +1,10 @@
 import os
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -12,7 +14,7 @@ from tests import migration_data
 # "ci" (what .ci/run sets, and the default where CI is set): the same 100 examples on every
 # run, so a failure in CI fails again on a laptop with HYPOTHESIS_PROFILE=ci; nothing saved
 # to disk. "dev" (the default): fresh examples each run, failures kept in .hypothesis/ and
-# tried first next time. Either way an example taking over a second fails: no input may make
+# tried first next time. Any way an example taking over a second fails: no input may make
 # a request that slow. Tests wrap their own examples (see tests/*/test_*_properties.py), so
 # the function-scoped fixtures they use are set up once, which is what they mean.
 _PROPERTY_SETTINGS = {
@@ -23,6 +25,8 @@ settings.register_profile(
     "ci", max_examples=100, derandomize=True, database=None, print_blob=True, **_PROPERTY_SETTINGS
 )
 settings.register_profile("dev", max_examples=100, **_PROPERTY_SETTINGS)
+# Hunting for bugs by hand (HYPOTHESIS_PROFILE=thorough): minutes, not part of any run.
+settings.register_profile("thorough", max_examples=2_000, **_PROPERTY_SETTINGS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 # Characters that have broken web forms and pages: NUL and other controls, lone carriage
@@ -94,3 +98,12 @@ def _migration_data_in_transactional_tests(request):
     if transactional:
         request.getfixturevalue("transactional_db")
         migration_data.ensure_all()
+
+
+@contextmanager
+def rolled_back():
+    """A transaction undone at its end, so each example of a property starts from the same
+    rows (no flood limit or download count left by the one before)."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -5,10 +5,7 @@ Each test sets its post up once and runs its examples inside, each in a transact
 back at its end, so every example meets the same database (no flood limit from the last one).
 """
 
-from contextlib import contextmanager
-
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.utils.html import escape
 from hypothesis import event, given
@@ -19,18 +16,10 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.policy import ReplyPolicy
 from tests.comments.conftest import form_time, reply_url
-from tests.conftest import answered_quickly, any_text_character, hostile_text
+from tests.conftest import answered_quickly, any_text_character, hostile_text, rolled_back
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def rolled_back():
-    """A transaction undone at its end: each example starts from the same rows."""
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 def reply_fields(approved_parent: Comment):
