@@ -47,13 +47,14 @@ any_text_character = st.one_of(
 
 
 def hostile_text(max_size: int = 200) -> st.SearchStrategy[str]:
-    """Short strings of any characters, and huge ones (a pattern repeated up to ~200,000
-    characters, past every field's limit yet under Django's request size limit)."""
+    """Short strings of any characters, and huge ones: a pattern repeated up to 60,000
+    characters, past every field's limit, yet a form of eight such fields stays under Django's
+    2.5 MB request limit (DATA_UPLOAD_MAX_MEMORY_SIZE) even at four bytes a character."""
     short = st.text(any_text_character, max_size=max_size)
     huge = st.builds(
         lambda pattern, times: pattern * times,
         st.text(any_text_character, min_size=1, max_size=8),
-        st.integers(min_value=1_000, max_value=25_000),
+        st.integers(min_value=1_000, max_value=7_500),
     )
     return st.one_of(short, short, short, huge)
 

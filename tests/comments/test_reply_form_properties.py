@@ -15,7 +15,7 @@ from hypothesis.provisional import urls
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.policy import ReplyPolicy
-from tests.comments.conftest import form_time, reply_url
+from tests.comments.conftest import form_data, form_time, reply_url
 from tests.conftest import answered_quickly, any_text_character, hostile_text, rolled_back
 from tests.factories import make_comment, make_post
 
@@ -127,3 +127,14 @@ def test_posting_any_values_answers_quickly_never_with_a_server_error_and_loses_
             assert escape(fields.get(name, "")) in html
 
     check()
+
+
+def test_a_reply_past_the_request_size_limit_is_refused_as_a_bad_request(client, settings):
+    post = make_post()
+
+    response = client.post(
+        reply_url(post), form_data(text="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    )
+
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
