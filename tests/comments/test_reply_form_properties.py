@@ -17,7 +17,7 @@ from comments.models import Comment
 from comments.policy import ReplyPolicy
 from tests.comments.conftest import form_data, form_time, reply_url
 from tests.conftest import answered_quickly, any_text_character, hostile_text, rolled_back
-from tests.factories import make_comment, make_post
+from tests.factories import make_comment, make_post, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -57,24 +57,29 @@ def reply_fields(approved_parent: Comment):
     )
 
 
-def test_the_form_judges_any_values_without_raising_and_keeps_only_clean_ones():
+def test_the_form_judges_any_values_without_raising_and_keeps_only_clean_ones(django_user_model):
     post = make_post()
     parent = make_comment(post)
     policy = ReplyPolicy.current()
+    staff = make_staff(django_user_model, "Moderators")
 
-    @given(reply_fields(parent))
-    def check(fields):
-        form = CommentForm(fields, post=post, policy=policy)
+    @given(reply_fields(parent), st.sampled_from([None, staff]))
+    def check(fields, user):
+        form = CommentForm(fields, post=post, policy=policy, user=user)
         if not form.is_valid():
             assert form.errors
             return
         data = form.cleaned_data
         assert 0 < len(data["text"]) <= 5000 and data["text"] == data["text"].strip()
-        assert any(character.isalnum() for character in data["name"])
-        assert len(data["name"]) <= 100
-        assert data["website"] == "" or data["website"].startswith(("http://", "https://"))
         assert data["parent"] in (None, parent)
-        for value in (data["name"], data["email"], data["website"], data["text"]):
+        details = form.author_details()  # staff write as themselves, whatever was sent
+        assert details["name"] == (user.get_username() if user else data["name"])
+        assert any(character.isalnum() for character in details["name"])
+        assert len(details["name"]) <= 100
+        assert details.get("website", "") == "" or details["website"].startswith(
+            ("http://", "https://")
+        )
+        for value in (data["text"], *details.values()):
             assert "\x00" not in value  # PostgreSQL refuses NUL in text
 
     check()
