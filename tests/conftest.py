@@ -59,6 +59,12 @@ def hostile_text(max_size: int = 200) -> st.SearchStrategy[str]:
     return st.one_of(short, short, short, huge)
 
 
+def mostly(usual: st.SearchStrategy, *others: st.SearchStrategy) -> st.SearchStrategy:
+    """`usual` three times in four, else one of the `others`: most examples then go the whole
+    way through (a reply saved, a range sent), the rest try what should be refused."""
+    return st.sampled_from([usual, usual, usual, st.one_of(*others)]).flatmap(lambda one: one)
+
+
 # A request may use at most a second of CPU, and take at most three by the clock: the work an
 # input causes, measured whatever else the machine runs, and a margin over it for waits (a
 # lock, a sleep) that CPU time would not show.

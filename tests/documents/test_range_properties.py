@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from documents.downloads import etag
 from documents.ranges import ByteRange, RangeNotSatisfiable, if_range_allows, parse_range
-from tests.conftest import answered_quickly, hostile_text, rolled_back
+from tests.conftest import answered_quickly, hostile_text, mostly, rolled_back
 from tests.documents.conftest import body, content_of
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +48,6 @@ def well_formed_ranges(draw) -> str:
 
 latin1_text = st.text(st.characters(max_codepoint=255), max_size=80)
 single_ranges = range_specs().map(lambda spec: f"bytes={spec[0]}")
-
-
-def mostly(usual: st.SearchStrategy, *others: st.SearchStrategy) -> st.SearchStrategy:
-    """`usual` three times in four, else one of the `others`."""
-    return st.sampled_from([usual, usual, usual, st.one_of(*others)]).flatmap(lambda one: one)
 
 
 range_headers = mostly(single_ranges, well_formed_ranges(), latin1_text, hostile_text(80))
