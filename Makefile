@@ -37,6 +37,7 @@ help:
 	@echo "make dev       - like run, but with DEBUG on and Django's auto-reloading server"
 	@echo "make lint      - ruff, ruff format, djLint, django-upgrade and mypy, checking only"
 	@echo "make typecheck - mypy with django-stubs over the apps"
+	@echo "make security  - bandit over the apps (part of make lint)"
 	@echo "make format    - ruff format and ruff's safe fixes"
 	@echo "make lock      - recompile requirements/*.txt after a change to pyproject.toml"
 	@echo "make deploy-check - Django's deployment checklist with deploy/production.env.example (DEPLOY_ENV=...)"
@@ -86,7 +87,7 @@ test-fast: install
 	$(VENV)/bin/pytest -m "not slow"
 
 # Checks only, nothing rewritten; `make -k lint` runs every check even when one fails.
-lint: lint-python lint-templates lint-django typecheck
+lint: lint-python lint-templates lint-django typecheck security
 
 lint-python: install
 	$(VENV)/bin/ruff check .
@@ -102,6 +103,12 @@ lint-django: install
 # django-stubs imports the settings, which refuse to load without a SECRET_KEY.
 typecheck: install
 	SECRET_KEY="$${SECRET_KEY:-insecure-key-for-type-checking}" $(VENV)/bin/mypy
+
+# Issue 11, quality bars: bandit's security checks over the apps, clean. Its settings are
+# [tool.bandit] in pyproject.toml; each exception is justified where it is (`# nosec BXXX # why`).
+.PHONY: security
+security: install
+	$(VENV)/bin/bandit --quiet -r imroc_site news documents comments freshness -c pyproject.toml
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -127,7 +127,7 @@ def judge(reply: Submission, rules: ReplyPolicy) -> Verdict:
     if reply.is_staff:
         return Verdict(Comment.Status.APPROVED, STAFF_REASON)
     check_form_age(reply.seconds_on_form, rules)
-    assert reply.seconds_on_form is not None  # check_form_age refuses a form without it
+    assert reply.seconds_on_form is not None  # nosec B101 # check_form_age refused None
     check_rate(reply.ip_address, rules)
     check_duplicate(reply)
     if reply.honeypot:

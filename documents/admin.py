@@ -148,7 +148,7 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
     def delete_selected(self, request, queryset):
         response = confirm_and_delete(self, request, queryset)
         if response is not None:  # the confirmation page, still to be rendered
-            assert response.context_data is not None  # rendered with a context
+            assert response.context_data is not None  # nosec B101 # rendered with a context
             response.context_data.update(_used_in_context(queryset))
             response.context_data["several"] = True
         return response

@@ -243,7 +243,7 @@ def event_ics(request, slug):
         calendar.event_calendar(post, request), content_type=calendar.CONTENT_TYPE
     )
     disposition = content_disposition_header(False, f"{post.slug}.ics")
-    assert disposition is not None  # there is one whenever a file name is given
+    assert disposition is not None  # nosec B101 # one whenever a file name is given
     response["Content-Disposition"] = disposition
     return response
 

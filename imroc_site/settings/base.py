@@ -34,7 +34,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set: set SECRET_KEY in the environment or in .env "
             "(see .env.example), or set DEBUG=true for local development."
         )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105 # DEBUG only, see above
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
