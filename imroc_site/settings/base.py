@@ -315,3 +315,9 @@ DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
 # The port `make run` and `make dev` serve on, for the admin address the demo prints.
 PORT = env.int("PORT", default=8000)
+
+# --- Hostile content (issue 11) ---------------------------------------------------------------
+
+# PDFs carrying embedded file attachments are refused unless this is on: an attachment can be
+# any program, which readers offer to open.
+DOCUMENTS_ALLOW_EMBEDDED_FILES = env.bool("DOCUMENTS_ALLOW_EMBEDDED_FILES", default=False)
