@@ -11,7 +11,7 @@ from comments.client import client_ip, form_issued_token, seconds_since_issued
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation_links import ALREADY_MODERATED, LinkRefused, admin_queue_url, read_link
-from comments.origin import cross_origin_protected
+from comments.origin import cross_origin_protected, token_refused
 from comments.pending import own_pending_ids, remember_author, remember_pending
 from comments.policy import ReplyPolicy
 from comments.rules import ReplyRefused, Submission, judge, one_at_a_time_from
@@ -19,6 +19,11 @@ from comments.services import moderate, submit_comment
 from comments.threads import page_of_conversations
 from news.models import Post
 from news.views import post_page_context
+
+SECURITY_CHECK_EXPIRED = (
+    "Your reply was not sent: this page's security check had expired (for example because "
+    "you signed in again elsewhere). Please check it and send it again."
+)
 
 
 @require_POST
@@ -35,7 +40,11 @@ def post_comment(request, post_id: int):
     own_ids = own_pending_ids(request)
     form = CommentForm(request.POST, post=post, policy=policy, user=request.user)
     comment = None
-    if form.is_valid():
+    if request.user.is_authenticated and token_refused(request):
+        # Shown again with a fresh token, so what they typed is kept and one press resends it.
+        form.is_valid()
+        form.add_error(None, SECURITY_CHECK_EXPIRED)
+    elif form.is_valid():
         try:
             comment = _judge_and_save(request, post, form, policy)
         except ReplyRefused as refusal:
