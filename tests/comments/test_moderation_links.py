@@ -12,7 +12,6 @@ from django.utils import timezone
 from comments.models import Comment
 from tests.comments.conftest import approve, link_in, press
 
-
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_site")]
 
 
@@ -93,7 +92,9 @@ def _after_the_link_expired(client, path, moderator):
 
 def _tampered_with(client, path, moderator):
     token = path.split("/")[-2]
-    return press(client, path.replace(token, token[:-3] + ("aaa" if token[-3:] != "aaa" else "bbb")))
+    return press(
+        client, path.replace(token, token[:-3] + ("aaa" if token[-3:] != "aaa" else "bbb"))
+    )
 
 
 def _no_longer_a_moderator(client, path, moderator):
