@@ -32,7 +32,10 @@ class _Finder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag not in VOID:
-            self.open.append((tag, tag == "bdi" or any(name == "dir" for name, _ in attrs)))
+            # Visually hidden text is read out in its own order, never seen reordered.
+            hidden = ("class", "visually-hidden") in attrs
+            isolating = tag == "bdi" or hidden or any(name == "dir" for name, _ in attrs)
+            self.open.append((tag, isolating))
 
     def handle_endtag(self, tag):
         for index in range(len(self.open) - 1, -1, -1):
@@ -120,3 +123,4 @@ def test_the_checker_finds_an_override_left_bare():
     assert exposed_overrides(f"<p>Reply by <strong>{NAME}</strong> today</p>")
     assert not exposed_overrides(f"<p>Reply by <strong><bdi>{NAME}</bdi></strong> today</p>")
     assert not exposed_overrides(f'<p dir="auto">{NAME}</p><title>{NAME}</title>')
+    assert not exposed_overrides(f'<a>Reply<span class="visually-hidden"> to {NAME}</span></a>')
