@@ -2,19 +2,26 @@
 moderating from an email's link."""
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from comments.client import client_ip, form_issued_token, seconds_since_issued
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.moderation_links import ALREADY_MODERATED, LinkRefused, admin_queue_url, read_link
-from comments.origin import cross_origin_protected
+from comments.moderation_links import (
+    ALREADY_MODERATED,
+    Link,
+    LinkRefused,
+    admin_queue_url,
+    read_link,
+)
+from comments.origin import cross_origin_protected, token_refused
 from comments.pending import own_pending_ids, remember_author, remember_pending
 from comments.policy import ReplyPolicy
 from comments.rules import ReplyRefused, Submission, judge, one_at_a_time_from
@@ -37,6 +44,10 @@ RESENT_FIELDS = (
 )
 # Seconds the writer is asked to wait (Retry-After) before sending a reply again.
 RETRY_AFTER_SECONDS = 30
+SECURITY_CHECK_EXPIRED = (
+    "Your reply was not sent: this page's security check had expired (for example because "
+    "you signed in again elsewhere). Please check it and send it again."
+)
 
 
 @require_POST
@@ -64,7 +75,11 @@ def _post_comment(request, post_id: int):
     own_ids = own_pending_ids(request)
     form = CommentForm(request.POST, post=post, policy=policy, user=request.user)
     comment = None
-    if form.is_valid():
+    if request.user.is_authenticated and token_refused(request):
+        # Shown again with a fresh token, so what they typed is kept and one press resends it.
+        form.is_valid()
+        form.add_error(None, SECURITY_CHECK_EXPIRED)
+    elif form.is_valid():
         try:
             comment = _judge_and_save(request, post, form, policy)
         except ReplyRefused as refusal:
@@ -179,17 +194,51 @@ def _refused(request, refused: LinkRefused):
     )
 
 
-@cross_origin_protected
-@require_http_methods(["GET", "HEAD", "POST"])
+def _link_for(request, token: str) -> Link:
+    """The link, if the signed-in person is the moderator it was sent to; else LinkRefused."""
+    link = read_link(token)
+    if link.moderator.pk != request.user.pk:
+        # Says nothing of whom it was sent to: the reader may be anyone holding the email.
+        raise LinkRefused(403, "This link was sent to another moderator.")
+    return link
+
+
+@require_safe
 def moderate_from_email(request, token: str):
-    """A moderation email's link: GET shows what it would do, the button (POST) does it."""
+    """A moderation email's link: after signing in, shows what it would do and a button.
+
+    Acts for nobody who is not signed in as the moderator it was sent to: anyone else is sent
+    to the admin's sign-in and back here. Following it changes nothing (mail scanners open
+    links); the button POSTs the token in the body to `moderate_reply`.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     try:
-        link = read_link(token)
+        link = _link_for(request, token)
     except LinkRefused as refused:
         return _refused(request, refused)
-    context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
-    if request.method != "POST":
-        return _private(render(request, "comments/moderate/confirm.html", context))
+    context = {
+        "link": link,
+        "comment": link.comment,
+        "token": token,
+        "queue_url": admin_queue_url(),
+    }
+    return _private(render(request, "comments/moderate/confirm.html", context))
+
+
+@require_POST
+def moderate_reply(request):
+    """The confirmation's button: the token comes in the body, checked with Django's CSRF token
+    (by the middleware), so it never sits in an address an access log keeps."""
+    token = request.POST.get("token", "")
+    if not request.user.is_authenticated:
+        # Signed out since the page was shown: sign in, then the confirmation again.
+        link_path = reverse("comments:moderate_from_email", args=[token or "-"])
+        return redirect_to_login(link_path, reverse("admin:login"))
+    try:
+        link = _link_for(request, token)
+    except LinkRefused as refused:
+        return _refused(request, refused)
     # Only a reply still as it was when the link was signed: two moderators pressing at once
     # cannot both decide.
     unchanged = Comment.objects.filter(pk=link.comment.pk, moderated_at=link.comment.moderated_at)
@@ -197,4 +246,5 @@ def moderate_from_email(request, token: str):
     if not moderate(unchanged, status=link.status, by=link.moderator, reason=reason):
         return _refused(request, LinkRefused(410, ALREADY_MODERATED))
     link.comment.refresh_from_db()
+    context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
     return _private(render(request, "comments/moderate/done.html", context))

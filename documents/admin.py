@@ -63,7 +63,7 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
     inlines = [DocumentVersionInline]
     list_display = [
         "thumbnail",
-        "title",
+        "title_shown",
         "page_count",
         "size_label",
         "download_count",
@@ -71,7 +71,7 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
         "used_in",
         "uploaded_at",
     ]
-    list_display_links = ["title"]
+    list_display_links = ["title_shown"]
     list_filter = ["visibility", "file_type", "uploaded_at"]
     search_fields = ["title", "description", "text"]
     date_hierarchy = "uploaded_at"
@@ -154,6 +154,12 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
         return response
 
     # --- Columns and read-only fields -------------------------------------------------------
+
+    @admin.display(description="title", ordering="title")
+    def title_shown(self, document):
+        # Isolated: a title written right to left, or with a bidirectional override, cannot
+        # reorder the columns or words around it.
+        return format_html("<bdi>{}</bdi>", document.title)
 
     @admin.display(description="preview")
     def thumbnail(self, document):

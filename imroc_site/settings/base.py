@@ -419,3 +419,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         private_files.make_private_sqlite_file(
             Path(_sqlite_name), folder_mode=FILE_UPLOAD_DIRECTORY_PERMISSIONS
         )
+
+# --- Hostile content (issue 11) ---------------------------------------------------------------
+
+# PDFs carrying embedded file attachments are refused unless this is on: an attachment can be
+# any program, which readers offer to open.
+DOCUMENTS_ALLOW_EMBEDDED_FILES = env.bool("DOCUMENTS_ALLOW_EMBEDDED_FILES", default=False)

@@ -150,7 +150,9 @@ def nginx_site(real_site):
 # --- The library, a paper's page and its first-page image -------------------------------------
 
 
-CARD_TITLE = re.compile(r'<article class="post-card paper-card">\s*<h2><a href="[^"]+">([^<]*)</a>')
+CARD_TITLE = re.compile(
+    r'<article class="post-card paper-card">\s*<h2><a href="[^"]+"><bdi>([^<]*)</bdi></a>'
+)
 
 
 def make_paper(title="Recovery: the Business Case", *, days_ago=1, **fields) -> Document:

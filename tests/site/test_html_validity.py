@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from comments.models import Comment
@@ -87,9 +87,20 @@ def discussion_pages(client) -> dict[str, bytes]:
         "closed-refusal": client.post(
             reverse("comments:post", kwargs={"post_id": closed.pk}), {"text": "x"}
         ).content,
-        "email-confirm": client.get(action_url(pending, "approve", moderator)).content,
-        "email-refused": client.get(reverse("comments:moderate_from_email", args=["bad"])).content,
+        **moderation_pages(moderator, pending),
         **fault_pages(client, closed),
+    }
+
+
+def moderation_pages(moderator, pending) -> dict[str, bytes]:
+    """The pages an email's link opens for the moderator it was sent to, signed in."""
+    signed_in = Client()
+    signed_in.force_login(moderator)
+    return {
+        "email-confirm": signed_in.get(action_url(pending, "approve", moderator)).content,
+        "email-refused": signed_in.get(
+            reverse("comments:moderate_from_email", args=["bad"])
+        ).content,
     }
 
 
