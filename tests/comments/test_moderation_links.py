@@ -87,6 +87,8 @@ def test_a_decision_in_the_admin_kills_the_emailed_links(
 
 def _after_the_link_expired(client, path, moderator):
     with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1), tick=False):
+        # A week on, the staff session has ended (STAFF_SESSION_IDLE_SECONDS): signed in again.
+        client.force_login(moderator)
         return press(client, path)
 
 
