@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from comments.client import client_ip
 from imroc_site import two_factor
 from imroc_site.views import DATABASE_FAULTS, database_unavailable
 
@@ -93,3 +94,17 @@ class DatabaseUnavailableMiddleware:
             exc_info=True,
         )
         return database_unavailable(request)
+
+
+class UnknownProxyWarningMiddleware:
+    """Says once, in the log, that a proxy on this machine forwards requests while
+    TRUSTED_PROXY_COUNT is 0, at the first such request of any page (not only at the first
+    reply): reading the visitor's address (comments.client) is what notices it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.TRUSTED_PROXY_COUNT == 0 and "X-Forwarded-For" in request.headers:
+            client_ip(request)
+        return self.get_response(request)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "imroc_site.middleware.SharedCacheMiddleware",
     # A busy or unreachable database answers 503 with Retry-After (issue 11, faults).
     "imroc_site.middleware.DatabaseUnavailableMiddleware",
+    # Logs once that a local proxy forwards requests while TRUSTED_PROXY_COUNT is 0.
+    "imroc_site.middleware.UnknownProxyWarningMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -102,3 +102,13 @@ def test_no_warning_when_no_unknown_local_proxy(
     with caplog.at_level(logging.WARNING, logger="comments.client"):
         client.post(reply_url(make_post()), form_data(), headers=headers, REMOTE_ADDR=remote_addr)
     assert proxy_warnings(caplog) == []
+
+
+def test_the_first_page_view_through_an_unknown_local_proxy_says_so(client, caplog, fresh_process):
+    """Not only a reply: the first request of any page through such a proxy is logged, once."""
+    headers = {"X-Forwarded-For": "203.0.113.9"}
+    with caplog.at_level(logging.WARNING, logger="comments.client"):
+        for _ in range(3):
+            assert client.get("/", headers=headers, REMOTE_ADDR="127.0.0.1").status_code == 200
+    [warning] = proxy_warnings(caplog)
+    assert "TRUSTED_PROXY_COUNT=1" in warning.getMessage()
