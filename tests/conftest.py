@@ -100,16 +100,23 @@ def _isolated_files(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _migration_data_in_transactional_tests(request):
-    """Tests with committed rows start after an earlier one's flush: give them back what the
-    data migrations made (see tests/migration_data.py)."""
+def _migration_data(request):
+    """Every test using the database finds what the data migrations made (staff groups, the
+    News and Events categories, the discussion settings), as a real site has them, even after
+    an earlier test's flush wiped them (see tests/migration_data.py): tests with committed rows
+    follow such flushes, and a test within a transaction may too where the order puts it after
+    one (the browser and real-server tests mix both kinds)."""
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker and marker.kwargs.get("transaction")) or any(
         name in request.fixturenames for name in ("transactional_db", "live_server")
     )
     if transactional:
         request.getfixturevalue("transactional_db")
-        migration_data.ensure_all()
+    elif marker or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    migration_data.ensure_all()
 
 
 @contextmanager
