@@ -1,12 +1,16 @@
 """Facts about the visitor sending a reply: their address and when they were shown the form."""
 
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core import signing
 
 _FORM_TIME_SALT = "comments.form-time"
+logger = logging.getLogger("comments.client")
+# Said once per process: a proxy's headers arrive on every request after the first.
+_proxy_warning_given = False
 
 
 def client_ip(request) -> str | None:
@@ -17,6 +21,8 @@ def client_ip(request) -> str | None:
     """
     connected = _valid_ip(request.META.get("REMOTE_ADDR"))
     proxies = settings.TRUSTED_PROXY_COUNT
+    if not proxies:
+        warn_if_behind_an_unknown_proxy(connected, request)
     if proxies:
         chain = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
         chain = [part for part in chain if part]
@@ -24,6 +30,27 @@ def client_ip(request) -> str | None:
             # A damaged entry falls back to the connection's address: limits must not lapse.
             return _valid_ip(chain[-proxies]) or connected
     return connected
+
+
+def warn_if_behind_an_unknown_proxy(connected: str | None, request) -> None:
+    """Log once when a proxy on this machine forwards requests while TRUSTED_PROXY_COUNT is 0:
+    every visitor then has the proxy's address and shares one set of flood limits.
+
+    A system check cannot see this (it sees no request), so the first such request says it.
+    """
+    global _proxy_warning_given
+    if _proxy_warning_given or "X-Forwarded-For" not in request.headers:
+        return
+    # A proxy on this machine: over loopback, or over a unix socket (no address at all).
+    if connected is not None and not ipaddress.ip_address(connected).is_loopback:
+        return
+    _proxy_warning_given = True
+    logger.warning(
+        "A request from %s carried X-Forwarded-For but TRUSTED_PROXY_COUNT is 0: every "
+        "visitor shares the proxy's address and its flood limits. Behind one nginx, set "
+        "TRUSTED_PROXY_COUNT=1 (deploy/production.env.example).",
+        connected or "a unix socket",
+    )
 
 
 def _valid_ip(address) -> str | None:

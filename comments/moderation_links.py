@@ -3,8 +3,10 @@ here too) and the admin's addresses, written into emails by the task worker.
 
 A link names the reply, the action, the moderator it was sent to and the reply's
 `moderated_at` when it was signed. Any decision on the reply changes `moderated_at`, so every
-link sent about it stops working at once. Following a link only shows what it would do: mail
-scanners open links, and only the button (a POST) acts (see views.moderate_from_email).
+link sent about it stops working at once. A link acts only for that moderator, signed in:
+anyone else holding the email is sent to the admin's sign-in. Following a link only shows what
+it would do: mail scanners open links, and only the button acts, a POST carrying the token in
+its body with Django's CSRF token (see views.moderate_from_email and views.moderate_reply).
 """
 
 from dataclasses import dataclass

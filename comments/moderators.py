@@ -11,13 +11,18 @@ from django.db.models import Q
 from comments.models import ModeratorPreference
 
 MODERATE_PERMISSION = "comments.change_comment"
+# Permissions come from Django's own backend; with_perm() must be told which, because the
+# sign-in lockout check (imroc_site/sign_in.py) is a backend too, one that grants nothing.
+PERMISSIONS_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 Delivery = ModeratorPreference.Delivery
 
 
 def moderators():
     """Active users who may moderate replies (superusers included)."""
-    return get_user_model().objects.with_perm(MODERATE_PERMISSION, is_active=True)
+    return get_user_model().objects.with_perm(
+        MODERATE_PERMISSION, is_active=True, backend=PERMISSIONS_BACKEND
+    )
 
 
 def may_moderate(user) -> bool:

@@ -22,12 +22,17 @@ logger = logging.getLogger("comments.mail")
 RETRY_DELAYS_MINUTES = (1, 5, 30, 120)
 
 
+class MailNotSent(Exception):
+    """The mail server refused, failed or did not answer within EMAIL_TIMEOUT."""
+
+
 @task
 def send_email(
     *, kind: str, comment_id: int | None = None, recipient_id: int | None = None, attempt: int = 1
 ) -> bool:
-    """Write and send one email (see emails.compose for the kinds); on failure log it and queue
-    a later try. Returns whether it went; nothing goes when there is nothing left to say."""
+    """Write and send one email (see emails.compose for the kinds); on failure log it, queue a
+    later try and raise MailNotSent. Returns whether it went (nothing goes when there is
+    nothing left to say)."""
     ids = {"kind": kind, "comment_id": comment_id, "recipient_id": recipient_id}
     try:
         message = compose(kind, comment_id=comment_id, recipient_id=recipient_id)
@@ -39,11 +44,13 @@ def send_email(
         return False
     try:
         message.send()
-    except Exception:
+    except Exception as error:
         to = ", ".join(message.to)
         logger.exception("Could not send %r to %s (try %d).", message.subject, to, attempt)
         _retry_later(message.subject, ids, attempt)
-        return False
+        # Raised, not returned: the task's result must read FAILED, not SUCCESSFUL, for this
+        # try (a later one, if queued above, has a result of its own).
+        raise MailNotSent(f"{message.subject!r} to {to}, try {attempt}: {error}") from error
     return True
 
 

@@ -1,17 +1,27 @@
 """Every public view of replies: posting one, its lasting address, the form's exact time, and
 moderating from an email's link."""
 
-from django.db import transaction
-from django.http import JsonResponse
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from comments.client import client_ip, form_issued_token, seconds_since_issued
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.moderation_links import ALREADY_MODERATED, LinkRefused, admin_queue_url, read_link
-from comments.origin import cross_origin_protected
+from comments.moderation_links import (
+    ALREADY_MODERATED,
+    Link,
+    LinkRefused,
+    admin_queue_url,
+    read_link,
+)
+from comments.origin import cross_origin_protected, token_refused
 from comments.pending import own_pending_ids, remember_author, remember_pending
 from comments.policy import ReplyPolicy
 from comments.rules import ReplyRefused, Submission, judge, one_at_a_time_from
@@ -20,11 +30,41 @@ from comments.threads import page_of_conversations
 from news.models import Post
 from news.views import post_page_context
 
+# What a reply form sends, shown back as it was typed when the database is busy.
+RESENT_FIELDS = (
+    "name",
+    "email",
+    "website",
+    "text",
+    "parent",
+    "issued",
+    "subject",
+    "remember",
+    "notify",
+)
+# Seconds the writer is asked to wait (Retry-After) before sending a reply again.
+RETRY_AFTER_SECONDS = 30
+SECURITY_CHECK_EXPIRED = (
+    "Your reply was not sent: this page's security check had expired (for example because "
+    "you signed in again elsewhere). Please check it and send it again."
+)
+
 
 @require_POST
 @cross_origin_protected
 def post_comment(request, post_id: int):
-    """Take a reply to a published post; on any problem show the post page again with it."""
+    """Take a reply to a published post; on any problem show the post page again with it.
+
+    When the database is busy or down (locked, stopped, timed out: temporary), the reply comes
+    back on a page of its own, rendered without the database, to be sent again: never lost.
+    """
+    try:
+        return _post_comment(request, post_id)
+    except (OperationalError, InterfaceError):
+        return busy_reply_page(request, post_id)
+
+
+def _post_comment(request, post_id: int):
     posts = Post.objects.published().for_listing().with_attachments()
     post = get_object_or_404(posts, pk=post_id)
     policy = ReplyPolicy.current()
@@ -35,7 +75,11 @@ def post_comment(request, post_id: int):
     own_ids = own_pending_ids(request)
     form = CommentForm(request.POST, post=post, policy=policy, user=request.user)
     comment = None
-    if form.is_valid():
+    if request.user.is_authenticated and token_refused(request):
+        # Shown again with a fresh token, so what they typed is kept and one press resends it.
+        form.is_valid()
+        form.add_error(None, SECURITY_CHECK_EXPIRED)
+    elif form.is_valid():
         try:
             comment = _judge_and_save(request, post, form, policy)
         except ReplyRefused as refusal:
@@ -43,6 +87,22 @@ def post_comment(request, post_id: int):
     if comment is None:
         return _show_errors(request, post, form)
     return _after_posting(request, post, form, comment, own_ids)
+
+
+def busy_reply_page(request, post_id: int):
+    """503: the reply as typed, to send again; rendered without the database (no context
+    processor, no session, not even the post's title)."""
+    typed = {name: request.POST.get(name, "") for name in RESENT_FIELDS}
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_TAGLINE": settings.SITE_TAGLINE,
+        "action": reverse("comments:post", kwargs={"post_id": post_id}),
+        "typed": typed,
+        "csrf_token_sent": request.POST.get("csrfmiddlewaretoken", ""),
+    }
+    response = HttpResponse(render_to_string("comments/busy.html", context), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return _private(response)
 
 
 def _judge_and_save(request, post, form, policy: ReplyPolicy) -> Comment:
@@ -134,17 +194,51 @@ def _refused(request, refused: LinkRefused):
     )
 
 
-@cross_origin_protected
-@require_http_methods(["GET", "HEAD", "POST"])
+def _link_for(request, token: str) -> Link:
+    """The link, if the signed-in person is the moderator it was sent to; else LinkRefused."""
+    link = read_link(token)
+    if link.moderator.pk != request.user.pk:
+        # Says nothing of whom it was sent to: the reader may be anyone holding the email.
+        raise LinkRefused(403, "This link was sent to another moderator.")
+    return link
+
+
+@require_safe
 def moderate_from_email(request, token: str):
-    """A moderation email's link: GET shows what it would do, the button (POST) does it."""
+    """A moderation email's link: after signing in, shows what it would do and a button.
+
+    Acts for nobody who is not signed in as the moderator it was sent to: anyone else is sent
+    to the admin's sign-in and back here. Following it changes nothing (mail scanners open
+    links); the button POSTs the token in the body to `moderate_reply`.
+    """
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     try:
-        link = read_link(token)
+        link = _link_for(request, token)
     except LinkRefused as refused:
         return _refused(request, refused)
-    context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
-    if request.method != "POST":
-        return _private(render(request, "comments/moderate/confirm.html", context))
+    context = {
+        "link": link,
+        "comment": link.comment,
+        "token": token,
+        "queue_url": admin_queue_url(),
+    }
+    return _private(render(request, "comments/moderate/confirm.html", context))
+
+
+@require_POST
+def moderate_reply(request):
+    """The confirmation's button: the token comes in the body, checked with Django's CSRF token
+    (by the middleware), so it never sits in an address an access log keeps."""
+    token = request.POST.get("token", "")
+    if not request.user.is_authenticated:
+        # Signed out since the page was shown: sign in, then the confirmation again.
+        link_path = reverse("comments:moderate_from_email", args=[token or "-"])
+        return redirect_to_login(link_path, reverse("admin:login"))
+    try:
+        link = _link_for(request, token)
+    except LinkRefused as refused:
+        return _refused(request, refused)
     # Only a reply still as it was when the link was signed: two moderators pressing at once
     # cannot both decide.
     unchanged = Comment.objects.filter(pk=link.comment.pk, moderated_at=link.comment.moderated_at)
@@ -152,4 +246,5 @@ def moderate_from_email(request, token: str):
     if not moderate(unchanged, status=link.status, by=link.moderator, reason=reason):
         return _refused(request, LinkRefused(410, ALREADY_MODERATED))
     link.comment.refresh_from_db()
+    context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
     return _private(render(request, "comments/moderate/done.html", context))

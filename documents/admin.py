@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from documents.charts import downloads_chart
+from documents.disk_full import DiskFullAdminMixin
 from documents.forms import DocumentForm
 from documents.ingest import ingest_upload, replace_file
 from documents.models import Document, DocumentVersion
@@ -56,13 +57,13 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
+class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
     form = DocumentForm
     exclude = ["file"]  # the form's own file field replaces it
     inlines = [DocumentVersionInline]
     list_display = [
         "thumbnail",
-        "title",
+        "title_shown",
         "page_count",
         "size_label",
         "download_count",
@@ -70,7 +71,7 @@ class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
         "used_in",
         "uploaded_at",
     ]
-    list_display_links = ["title"]
+    list_display_links = ["title_shown"]
     list_filter = ["visibility", "file_type", "uploaded_at"]
     search_fields = ["title", "description", "text"]
     date_hierarchy = "uploaded_at"
@@ -147,12 +148,18 @@ class DocumentAdmin(StaffFileViews, admin.ModelAdmin):
     def delete_selected(self, request, queryset):
         response = confirm_and_delete(self, request, queryset)
         if response is not None:  # the confirmation page, still to be rendered
-            assert response.context_data is not None  # rendered with a context
+            assert response.context_data is not None  # nosec B101 # rendered with a context
             response.context_data.update(_used_in_context(queryset))
             response.context_data["several"] = True
         return response
 
     # --- Columns and read-only fields -------------------------------------------------------
+
+    @admin.display(description="title", ordering="title")
+    def title_shown(self, document):
+        # Isolated: a title written right to left, or with a bidirectional override, cannot
+        # reorder the columns or words around it.
+        return format_html("<bdi>{}</bdi>", document.title)
 
     @admin.display(description="preview")
     def thumbnail(self, document):

@@ -1,9 +1,11 @@
 """Proves an upload is a paper the site accepts by what is inside it, whatever its name says.
 
 PDFs are always accepted; the Office formats named in settings.DOCUMENTS_EXTRA_FORMATS too.
-A PDF is also refused when it is encrypted (unless settings.DOCUMENTS_ALLOW_ENCRYPTED) or
-carries scripts or actions that reach outside the file, because visitors' readers would run
-them.
+A PDF is also refused when it is encrypted (unless settings.DOCUMENTS_ALLOW_ENCRYPTED),
+carries scripts or actions that reach outside the file, links anywhere but the web or an email
+address, or embedded files (unless settings.DOCUMENTS_ALLOW_EMBEDDED_FILES), because visitors'
+readers would run or open them; and when `%PDF-` does not start it, since such a file can be
+read as something else too (a polyglot).
 """
 
 import zipfile
@@ -32,6 +34,12 @@ _REFUSED_ACTIONS = {
     "/Sound": "embedded media that plays by itself",
     "/Rendition": "embedded media that plays by itself",
 }
+# The only places a link may lead: the web and an email address. Any other scheme (file:,
+# smb:, javascript:, a program's own) or none (a relative path, a \\server\share) is opened by
+# the reader's system, and a network path leaks the reader's Windows credentials.
+ALLOWED_LINK_SCHEMES = ("http", "https", "mailto")
+# Keys that mark a file carried inside the PDF (ISO 32000-1, 7.11.4 and 12.5.6.15).
+_EMBEDDED_FILE_MARKS = ("/EmbeddedFiles", "/EF")
 # Walking the object graph costs time; past this many objects the file is refused unread.
 MAX_OBJECTS_CHECKED = 200_000
 # PyPdfError covers every pypdf failure (a reference loop raises LimitReachedError, a missing
@@ -43,10 +51,19 @@ def validate_upload(file) -> FileFormat:
     """Refuse a file unless it is in a format the site accepts; return that format."""
     _validate_size(file)
     head = _head(file)
-    # The PDF header may sit anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2 note).
-    if b"%PDF-" in head:
+    if head.startswith(b"%PDF-"):
         _validate_pdf_content(file)
         return PDF
+    # Readers accept a header anywhere in the first 1024 bytes (ISO 32000-1, 7.5.2 note), but
+    # what comes before it can make the same file a web page or an archive to other programs.
+    if b"%PDF-" in head:
+        raise ValidationError(
+            "“%(name)s” has %(count)s bytes of something else before the PDF begins, so "
+            "other programs could read it as another kind of file. Please export or print it "
+            "to a new PDF and upload that.",
+            code="leading_junk",
+            params={"name": _name(file), "count": head.index(b"%PDF-")},
+        )
     accepted = enabled_formats()
     office = sniff_office(file) if head.startswith(b"PK\x03\x04") else None
     if office is None or office not in accepted:
@@ -93,9 +110,31 @@ def _risk(dictionary: DictionaryObject) -> str | None:
     if "/XFA" in dictionary:
         return "an XFA form, which can carry scripts"
     action = str(_resolved(dictionary, "/S"))
-    if action == "/URI" and str(_resolved(dictionary, "/URI")).strip().lower().startswith("file:"):
-        return "a link to a file on the reader's own computer"
+    if action == "/URI":
+        return _link_risk(str(_resolved(dictionary, "/URI")))
+    if not settings.DOCUMENTS_ALLOW_EMBEDDED_FILES and _is_embedded_file(dictionary):
+        return "an embedded file, which readers offer to open"
     return _REFUSED_ACTIONS.get(action)
+
+
+def _link_risk(uri: str) -> str | None:
+    address = uri.strip().lower()
+    if address.startswith("file:"):
+        return "a link to a file on the reader's own computer"
+    if address.startswith(("\\\\", "//")):
+        return "a link to a network share (\\\\server\\share)"
+    scheme, colon, _rest = address.partition(":")
+    if not colon or scheme not in ALLOWED_LINK_SCHEMES:
+        return "a link that is not to a web page or an email address"
+    return None
+
+
+def _is_embedded_file(dictionary: DictionaryObject) -> bool:
+    return (
+        any(mark in dictionary for mark in _EMBEDDED_FILE_MARKS)
+        or str(_resolved(dictionary, "/Type")) == "/EmbeddedFile"
+        or str(_resolved(dictionary, "/Subtype")) == "/FileAttachment"
+    )
 
 
 def _validate_size(file) -> None:

@@ -115,7 +115,7 @@ def preview(request, pk: int, width: int, image_format: str):
     Served to whoever may see the paper. The page links each image with ?v=<version>, so a
     replaced file gets new addresses and the old images may be cached for a year.
     """
-    visible = Document.objects.visible_to(request.user)
+    visible = Document.objects.visible_to(request.user).with_is_public()
     document = get_object_or_404(visible.only("previews", "sha256", "file_updated_at"), pk=pk)
     stored = stored_preview(document, width, image_format)
     if stored is None:
@@ -134,8 +134,9 @@ def preview(request, pk: int, width: int, image_format: str):
     versioned = request.GET.get("v") == version
     # Not "immutable" for a year: a paper made staff-only must leave shared caches soon.
     cache = {"max_age": settings.PUBLIC_CACHE_SECONDS if versioned else HOUR}
-    # Signed in, this may be a paper the public must not see: only that browser may keep it.
-    cache["private" if request.user.is_authenticated else "public"] = True
+    # A paper the public may not see yet (staff-only, or waiting for its post): only the
+    # browser of the staff member looking may keep its image, never a shared cache.
+    cache["public" if document.is_public else "private"] = True
     patch_cache_control(response, **cache)
     return response
 

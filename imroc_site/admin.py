@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 
 from comments.models import Comment
+from imroc_site.two_factor import TwoFactorAdminLoginForm
 from news.admin import PostAdmin
 from news.models import Post
 
@@ -37,6 +38,10 @@ class PostWithRepliesAdmin(PostAdmin):
     def approved_replies(self, post):
         return post.approved_total
 
+
+# The admin's sign-in asks for a two-factor code of staff who turned it on.
+admin.site.login_form = TwoFactorAdminLoginForm
+admin.site.login_template = "admin/sign_in.html"
 
 admin.site.unregister(Post)
 admin.site.register(Post, PostWithRepliesAdmin)

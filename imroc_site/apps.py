@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from imroc_site import checks as site_checks
 
 
 class ImrocSiteConfig(AppConfig):
@@ -13,3 +16,7 @@ class ImrocSiteConfig(AppConfig):
         from imroc_site import signals
 
         signals.connect()
+        # The production mistakes Django's own checks cannot see (issue 11).
+        checks.register(site_checks.check_site_url, checks.Tags.security)
+        checks.register(site_checks.check_mail_leaves_the_request, checks.Tags.security)
+        checks.register(site_checks.check_private_files, checks.Tags.security)

@@ -1,5 +1,17 @@
+import logging
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from comments.client import client_ip
+from imroc_site import two_factor
+from imroc_site.views import DATABASE_FAULTS, database_unavailable
+
+logger = logging.getLogger("imroc_site.database")
 
 
 class SharedCacheMiddleware:
@@ -24,3 +36,75 @@ class SharedCacheMiddleware:
         else:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
+
+
+class TwoFactorRequiredMiddleware:
+    """Hold staff to two-factor sign-in in the admin (after django-otp's OTPMiddleware).
+
+    A session that has not given a code for the user's authenticator (one signed in before it
+    was turned on) is signed out; a superuser who must have one is sent to set it up first.
+    """
+
+    # The pages such a person may still reach.
+    EXEMPT = {"admin:logout", "admin:login", "admin:jsi18n"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        user = request.user
+        if match.namespace != "admin" or match.view_name in self.EXEMPT or not user.is_staff:
+            return None
+        if two_factor.confirmed_device(user) is not None and not user.is_verified():
+            logout(request)
+            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        if two_factor.must_set_up(user):
+            return redirect("two_factor")
+        return None
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets a busy or unreachable database answers 503 with Retry-After.
+
+    The fault is temporary (a writer holding SQLite's lock past the busy timeout, PostgreSQL
+    restarting or hung past its timeouts): the visitor is told to come back instead of being
+    shown "something went wrong". The next request opens a new connection (Django closes one
+    that failed), so the site recovers by itself once the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_FAULTS):
+            return None
+        # With the traceback: a missing table is an OperationalError too, and not temporary.
+        logger.warning(
+            "Database unavailable (%s %s): %s",
+            request.method,
+            request.path,
+            exception,
+            exc_info=True,
+        )
+        return database_unavailable(request)
+
+
+class UnknownProxyWarningMiddleware:
+    """Says once, in the log, that a proxy on this machine forwards requests while
+    TRUSTED_PROXY_COUNT is 0, at the first such request of any page (not only at the first
+    reply): reading the visitor's address (comments.client) is what notices it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.TRUSTED_PROXY_COUNT == 0 and "X-Forwarded-For" in request.headers:
+            client_ip(request)
+        return self.get_response(request)

@@ -2,9 +2,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from imroc_site.views import favicon, healthz, privacy_notice, robots_txt
+from imroc_site.views import favicon, healthz, privacy_notice, robots_txt, two_factor_settings
 from news.freshness import conditional_on_content
 from news.sitemaps import sitemaps
+
+# Database faults raised outside a view still get the 503 page (see server_error).
+handler500 = "imroc_site.views.server_error"
 
 admin.site.site_header = "Site administration"
 admin.site.site_title = "Site admin"
@@ -18,5 +21,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon),
+    # Before the admin's own routes, under its address (the admin's catch-all would 404 it).
+    path("admin/two-factor/", two_factor_settings, name="two_factor"),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,9 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import format_html
 
+from documents.disk_full import DiskFullAdminMixin
 from news import services
 from news.admin_revisions import PostHistoryMixin
 from news.images import ImageUploadField
@@ -60,13 +62,13 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(PostHistoryMixin, admin.ModelAdmin):
+class PostAdmin(DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
     class Media:
         js = ["news/editor-label.js"]
 
     # Its messages say why an upload is refused (Django's field would only say "invalid").
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
-    list_display = ["title", "state_label", "category", "published_at", "author"]
+    list_display = ["title_shown", "state_label", "category", "published_at", "author"]
     list_filter = [StateFilter, "category", "published_at", "author"]
     list_select_related = ["author", "category"]
     search_fields = ["title", "excerpt", "body"]
@@ -104,6 +106,12 @@ class PostAdmin(PostHistoryMixin, admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         services.delete_posts(queryset)
+
+    @admin.display(description="title", ordering="title")
+    def title_shown(self, post):
+        # Isolated: a title written right to left, or with a bidirectional override, cannot
+        # reorder the columns or words around it.
+        return format_html("<bdi>{}</bdi>", post.title)
 
     @admin.display(description="state")
     def state_label(self, post):

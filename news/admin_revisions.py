@@ -54,6 +54,9 @@ class PostHistoryMixin(_Base):
         post = self._post_or_refuse(request, object_id, self.has_view_permission)
         saved = list(revisions_of(post.pk).select_related("user").prefetch_related("version_set"))
         kept = [content(revision) for revision in saved]
+        # Each revision beside the one before it (the oldest has none); a post saved outside
+        # the admin may have no revision at all.
+        earlier = [*kept[1:], None][: len(kept)]
         rows = [
             {
                 "revision": revision,
@@ -62,7 +65,7 @@ class PostHistoryMixin(_Base):
                 if older is not None
                 else [],
             }
-            for revision, kept_here, older in zip(saved, kept, [*kept[1:], None], strict=True)
+            for revision, kept_here, older in zip(saved, kept, earlier, strict=True)
         ]
         return self._render(request, "revisions.html", post, f"History of “{post}”", rows=rows)
 

@@ -52,7 +52,7 @@ def _event(post: Post, request) -> Event:
     # which also keeps the file's bytes, and so its ETag, the same until the post changes.
     event.add("dtstamp", post.updated_at.astimezone(UTC))
     event.add("last-modified", post.updated_at.astimezone(UTC))
-    assert post.event_start is not None  # only events come here (Post.objects.events())
+    assert post.event_start is not None  # nosec B101 # only events: Post.objects.events()
     event.add("dtstart", post.event_start.astimezone(UTC))
     if post.event_end:
         event.add("dtend", post.event_end.astimezone(UTC))

@@ -12,10 +12,11 @@ urlpatterns = [
     path("news/", views.PostListView.as_view(), name="post_list"),
     path("news/category/<slug:slug>/", views.CategoryArchiveView.as_view(), name="category"),
     path("news/tag/<slug:slug>/", views.TagArchiveView.as_view(), name="tag"),
-    # Four-digit years and months 1 to 12 only: anything else is no archive (404, never 500).
-    re_path(r"^news/(?P<year>[0-9]{4})/$", views.YearArchiveView.as_view(), name="year"),
+    # Years 1000 to 9999 and months 1 to 12 only: anything else is no archive (404, never 500;
+    # year 0 has no calendar date at all).
+    re_path(r"^news/(?P<year>[1-9][0-9]{3})/$", views.YearArchiveView.as_view(), name="year"),
     re_path(
-        r"^news/(?P<year>[0-9]{4})/(?P<month>1[0-2]|[1-9])/$",
+        r"^news/(?P<year>[1-9][0-9]{3})/(?P<month>1[0-2]|[1-9])/$",
         views.MonthArchiveView.as_view(),
         name="month",
     ),

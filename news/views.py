@@ -243,7 +243,7 @@ def event_ics(request, slug):
         calendar.event_calendar(post, request), content_type=calendar.CONTENT_TYPE
     )
     disposition = content_disposition_header(False, f"{post.slug}.ics")
-    assert disposition is not None  # there is one whenever a file name is given
+    assert disposition is not None  # nosec B101 # one whenever a file name is given
     response["Content-Disposition"] = disposition
     return response
 
@@ -253,7 +253,8 @@ def event_ics(request, slug):
 
 @require_safe
 def rendition(request, name):
-    """Serve one rendition, cacheable forever: its name changes whenever the image does."""
+    """Serve one rendition; a public post's cacheable forever, as its name changes whenever the
+    image does. A draft's (seen through a preview link) only privately, until it is public."""
     # Only names of the exact shape make_renditions writes: no "..", no absolute or other paths.
     if not RENDITION_NAME.fullmatch(name):
         raise Http404("No such image.")
@@ -262,5 +263,9 @@ def rendition(request, name):
     except FileNotFoundError as error:
         raise Http404("No such image.") from error
     response = FileResponse(file, content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]])
-    patch_cache_control(response, public=True, max_age=31_536_000, immutable=True)
+    post_id = int(name.split("/", 1)[0])  # the folder is the post's pk (make_renditions)
+    if Post.objects.published().filter(pk=post_id).exists():
+        patch_cache_control(response, public=True, max_age=31_536_000, immutable=True)
+    else:
+        patch_cache_control(response, private=True, max_age=0)
     return response

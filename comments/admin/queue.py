@@ -77,9 +77,9 @@ MODERATION_ACTIONS = [
 
 class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
     list_display = [
-        "name",
+        "name_shown",
         "short_text",
-        "post",
+        "post_title",
         "status",
         "reason",
         "staff_mark",
@@ -122,9 +122,19 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
 
     # --- Columns and read-only fields ------------------------------------------------------
 
+    # Names, texts and titles are isolated (<bdi>): one written right to left, or with a
+    # bidirectional override, cannot reorder the columns or words around it.
+    @admin.display(description="name", ordering="name")
+    def name_shown(self, comment):
+        return format_html("<bdi>{}</bdi>", comment.name)
+
     @admin.display(description="comment")
     def short_text(self, comment):
-        return Truncator(comment.text).chars(80)
+        return format_html("<bdi>{}</bdi>", Truncator(comment.text).chars(80))
+
+    @admin.display(description="post", ordering="post")
+    def post_title(self, comment):
+        return format_html("<bdi>{}</bdi>", comment.post.title)
 
     @admin.display(description="staff")
     def staff_mark(self, comment):
@@ -139,7 +149,9 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
     def post_link(self, comment):
         post = comment.post
         state = "" if post.is_public else f" ({post.state}: not public)"
-        return format_html('<a href="{}">{}</a>{}', post.get_absolute_url(), post.title, state)
+        return format_html(
+            '<a href="{}"><bdi>{}</bdi></a>{}', post.get_absolute_url(), post.title, state
+        )
 
     @admin.display(description="in reply to")
     def in_reply_to(self, comment):
@@ -161,7 +173,7 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
 
     def _describe(self, comment):
         return format_html(
-            '<a href="{}">{}</a> ({}, {}): {}',
+            '<a href="{}"><bdi>{}</bdi></a> ({}, {}): <bdi>{}</bdi>',
             self._url("change", comment),
             comment.name,
             comment.get_status_display(),

@@ -8,10 +8,13 @@ Longer than most modules on purpose: one file to read for every setting, in sect
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from django.utils.csp import CSP
 
+from imroc_site.settings import private_files
 from imroc_site.settings.environment import RecordingEnv
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -31,7 +34,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set: set SECRET_KEY in the environment or in .env "
             "(see .env.example), or set DEBUG=true for local development."
         )
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105 # DEBUG only, see above
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -63,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Early in the list, so it sees the response last, with every cookie set by the others.
     "imroc_site.middleware.SharedCacheMiddleware",
+    # A busy or unreachable database answers 503 with Retry-After (issue 11, faults).
+    "imroc_site.middleware.DatabaseUnavailableMiddleware",
+    # Logs once that a local proxy forwards requests while TRUSTED_PROXY_COUNT is 0.
+    "imroc_site.middleware.UnknownProxyWarningMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -129,10 +136,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The file and its folder are created private below ("Production defaults").
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# --- Database timeouts (issue 11: a hung database frees the worker) -------------------------
+
+# Seconds to wait for PostgreSQL to accept a connection, and for any one statement (0: no
+# limit): both well under gunicorn's 30 s, so a hung database ends a request with a 503 instead
+# of holding its worker. SQLite has no hung server: it waits SQLITE_BUSY_TIMEOUT for its lock.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _pg_options["options"] = " ".join(
+        [_pg_options.get("options", ""), f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT}s"]
+    ).strip()
 
 # --- Passwords and sessions -----------------------------------------------------------------
 
@@ -161,7 +182,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that leaves no partial file when the disk is full (issue 11, faults).
+    "default": {"BACKEND": "documents.storage.UploadStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded papers are written to disk as they arrive rather than held in memory.
@@ -315,3 +337,93 @@ DEMO_ADMIN_USERNAME = env.str("DEMO_ADMIN_USERNAME", default="admin")
 DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="")
 # The port `make run` and `make dev` serve on, for the admin address the demo prints.
 PORT = env.int("PORT", default=8000)
+
+# --- Staff sign-in (issue 11) -----------------------------------------------------------------
+
+# django-axes throttles failed sign-ins, django-otp adds two-factor codes. The admin app
+# itself stays Django's; imroc_site/admin.py gives its sign-in form a code field.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE += [
+    # After AuthenticationMiddleware: marks request.user verified when the session holds a code.
+    "django_otp.middleware.OTPMiddleware",
+    # Sends staff who must set up two-factor sign-in to its page (imroc_site/middleware.py).
+    "imroc_site.middleware.TwoFactorRequiredMiddleware",
+    # Last: turns a refused sign-in into the lockout page (imroc_site.views.sign_in_locked_out).
+    "axes.middleware.AxesMiddleware",
+]
+# The lockout check (django-axes') comes first, so a locked-out attempt is refused before the
+# password hash is computed: the sign-in form is not a free way to burn the server's CPU.
+AUTHENTICATION_BACKENDS = [
+    "imroc_site.sign_in.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures, per username and (separately) per address, before sign-in is refused.
+AXES_FAILURE_LIMIT = env.int("SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Minutes a lockout lasts; a further failed attempt during it starts the wait again.
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+# Attempts are kept in the database (no cache to run), and the address is the site's one rule
+# for a visitor's address, with TRUSTED_PROXY_COUNT (comments/client.py).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "comments.client.client_ip"
+AXES_LOCKOUT_CALLABLE = "imroc_site.views.sign_in_locked_out"
+# A success does not wipe the failures before it: it would clear its address's count too, so
+# anyone with an account of their own could reset the count between guesses at another's.
+AXES_RESET_ON_SUCCESS = False
+# Logged under the "axes" logger (see LOGGING below) with the username and address in clear,
+# so that an operator (or fail2ban) can act on them; axes never logs the password.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Two-factor codes are required of superusers: they are sent to set one up before anything
+# else in the admin. Off in development and the demo; deploy/production.env.example turns it on.
+OTP_REQUIRED_FOR_SUPERUSERS = env.bool("OTP_REQUIRED_FOR_SUPERUSERS", default=False)
+# The issuer shown in authenticator apps beside the user name.
+OTP_TOTP_ISSUER = SITE_NAME
+# The admin's list of devices never shows a secret or its QR code, even to superusers: only its
+# owner sees it, once, while setting it up.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Staff are signed out after this many seconds without a request (a working day). Sessions
+# belong to staff only: public pages set none, so visitors still get no cookie.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+SESSION_COOKIE_AGE = STAFF_SESSION_IDLE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = True
+# Every failed, refused and successful staff sign-in, with the username and address.
+_loggers = cast(dict[str, dict], LOGGING.setdefault("loggers", {}))
+_loggers["axes"] = {"level": "INFO", "propagate": True}
+
+# --- Production defaults (issue 11): HTTPS, private files --------------------------------------
+# deploy/production.env.example sets these for a site behind nginx; `make deploy-check` runs
+# Django's deployment checklist with it and must find nothing.
+
+# HSTS for subdomains too, and consent to the browsers' preload list (taking effect only once
+# the domain is submitted at hstspreload.org, and hard to undo: see the README).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The proxy in front redirects http:// to https:// itself (nginx `return 301 https://...`), so
+# the site need not (SECURE_SSL_REDIRECT=false): Django's warning about it would be wrong.
+HTTPS_REDIRECTED_BY_PROXY = env.bool("HTTPS_REDIRECTED_BY_PROXY", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W008"] if HTTPS_REDIRECTED_BY_PROXY else []
+# A load balancer asks gunicorn for the health check over plain HTTP, with no proxy headers.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Uploads, collected static files and the SQLite database are the site's user's alone (0600
+# files, 0700 folders). When nginx or Apache sends the papers (DOCUMENTS_SERVE_WITH), its
+# user must read them: put it in the site's group, which may then read (0640/0750), never write.
+if DOCUMENTS_SERVE_WITH == "django":
+    FILE_UPLOAD_PERMISSIONS = private_files.PRIVATE_FILE
+    FILE_UPLOAD_DIRECTORY_PERMISSIONS = private_files.PRIVATE_FOLDER
+else:
+    FILE_UPLOAD_PERMISSIONS = private_files.GROUP_READABLE_FILE
+    FILE_UPLOAD_DIRECTORY_PERMISSIONS = private_files.GROUP_READABLE_FOLDER
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_name = str(DATABASES["default"]["NAME"])
+    if _sqlite_name and _sqlite_name != ":memory:" and not _sqlite_name.startswith("file:"):
+        private_files.make_private_sqlite_file(
+            Path(_sqlite_name), folder_mode=FILE_UPLOAD_DIRECTORY_PERMISSIONS
+        )
+
+# --- Hostile content (issue 11) ---------------------------------------------------------------
+
+# PDFs carrying embedded file attachments are refused unless this is on: an attachment can be
+# any program, which readers offer to open.
+DOCUMENTS_ALLOW_EMBEDDED_FILES = env.bool("DOCUMENTS_ALLOW_EMBEDDED_FILES", default=False)

@@ -41,7 +41,8 @@ def snippet(texts: list[str], terms: list[str], words: int | None = None) -> Saf
         text, match = next((text for text in texts if text), ""), None
     spans = [word.span() for word in re.finditer(r"\S+", text)]
     if not spans:
-        return SafeString()
+        # With its argument written: bandit's mark_safe check fails on a call without one.
+        return SafeString("")
     first = 0
     if match:
         first = next(i for i, (_, end) in enumerate(spans) if end > match.start())

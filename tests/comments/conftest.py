@@ -171,6 +171,17 @@ def send_queued_emails() -> list:
     return list(mail.outbox)
 
 
+def press(client, link_path: str, *, with_csrf_token: bool = True):
+    """Press the button of the confirmation `link_path` opens, as a browser that checks CSRF."""
+    token = link_path.rstrip("/").rsplit("/", 1)[-1]
+    client.handler.enforce_csrf_checks = True
+    data = {"token": token}
+    if with_csrf_token:
+        client.get(reverse("admin:index"), follow=True)  # a form there: the CSRF cookie
+        data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    return client.post(reverse("comments:moderate"), data)
+
+
 def link_in(message, label):
     """The path of a link in a text email, as the moderator's browser would request it."""
     url = re.search(rf"^{label}: (\S+)$", message.body, re.MULTILINE).group(1)

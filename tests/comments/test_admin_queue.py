@@ -177,8 +177,8 @@ def test_change_page_shows_the_reply_in_context(client, moderator):
 
     html = client.get(change_url(comment)).content.decode()
 
-    assert f'<a href="{post.get_absolute_url()}">Recovery colleges</a>' in html
-    assert f'<a href="{change_url(parent)}">Asker</a>' in html
+    assert f'<a href="{post.get_absolute_url()}"><bdi>Recovery colleges</bdi></a>' in html
+    assert f'<a href="{change_url(parent)}"><bdi>Asker</bdi></a>' in html
     assert "What is a recovery college?" in html
     assert "Follow-up" in html and "Thanks, that helps." in html
     assert f'href="{approve_reply_url(comment)}">Approve and reply</a>' in html

@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from comments.models import Comment, ModeratorPreference
-from tests.comments.conftest import SITE_URL, link_in, moderator_with, with_email
+from tests.comments.conftest import SITE_URL, link_in, moderator_with, press, with_email
 from tests.factories import make_post, make_staff
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_site")]
@@ -88,7 +88,8 @@ def test_daily_moderators_get_the_digest_instead_and_none_gets_nothing(
     assert "Held because: Contains “casino”, one of the words to hold" in digest.body
     assert len(re.findall(r"^Approve: ", digest.body, re.MULTILINE)) == 2
     # The digest's links work for the moderator it went to.
-    response = client.post(link_in(digest, "Approve"))
+    client.force_login(daily)
+    response = press(client, link_in(digest, "Approve"))
     assert response.status_code == 200
     first.refresh_from_db()
     assert first.status == Comment.Status.APPROVED

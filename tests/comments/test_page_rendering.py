@@ -107,7 +107,9 @@ def test_the_website_goes_on_the_name_with_the_same_rel(client):
     post = make_post()
     make_comment(post, name="Robin", website="https://robin.example")
     html = page(client, post.get_absolute_url())
-    assert '<a href="https://robin.example" rel="nofollow ugc noopener">Robin</a>' in html
+    assert (
+        '<a href="https://robin.example" rel="nofollow ugc noopener"><bdi>Robin</bdi></a>' in html
+    )
 
 
 def test_avatars_are_initials_made_here(client):

@@ -59,7 +59,7 @@ def test_the_reply_link_works_without_javascript(client):
     html = page(client, post.get_absolute_url(), replytocom=parent.pk)
 
     assert re.search(rf'name="parent" value="{parent.pk}"', html)
-    assert "Replying to <strong" in html and "Alex Morgan</strong>" in html
+    assert "Replying to <strong" in html and "Alex Morgan</bdi></strong>" in html
     assert "Cancel reply" in html
 
 

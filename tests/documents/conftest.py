@@ -150,7 +150,9 @@ def nginx_site(real_site):
 # --- The library, a paper's page and its first-page image -------------------------------------
 
 
-CARD_TITLE = re.compile(r'<article class="post-card paper-card">\s*<h2><a href="[^"]+">([^<]*)</a>')
+CARD_TITLE = re.compile(
+    r'<article class="post-card paper-card">\s*<h2><a href="[^"]+"><bdi>([^<]*)</bdi></a>'
+)
 
 
 def make_paper(title="Recovery: the Business Case", *, days_ago=1, **fields) -> Document:
@@ -306,3 +308,14 @@ def change_form_data(client, document, **fields) -> dict:
 
 def media(settings) -> Path:
     return Path(settings.MEDIA_ROOT)
+
+
+def assert_refused_next_to_the_file_field(response, message: str) -> None:
+    """The admin's upload came back with `message` by the file field alone, what was typed
+    kept, and nothing saved."""
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert list(errors) == ["file"]
+    assert message in " ".join(errors["file"])
+    assert "Typed with care" in response.content.decode()
+    assert not Document.objects.exists()

@@ -82,3 +82,36 @@ def test_preview_of_a_paper_the_visitor_may_not_see_is_404(client, django_user_m
 def test_preview_whose_file_is_missing_is_404(client):
     paper = make_paper(previews=[{"width": 240, "height": 339, "name": "documents/gone.webp"}])
     assert client.get(preview_address(paper, 240)).status_code == 404
+
+
+# --- Caching by whether the paper is public ---------------------------------------------------
+
+
+def _cache_parts(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def test_preview_of_a_staff_only_or_waiting_paper_is_private_for_staff(client, django_user_model):
+    hidden = make_staff_only(make_paper("Internal"))
+    waiting = make_paper("Embargoed")
+    attach(make_post(status=Post.Status.DRAFT), waiting)
+    client.force_login(make_staff(django_user_model, "Editors"))
+    for paper in (hidden, waiting):
+        store_previews(paper, (240, "webp"))
+        version = f"{paper.file_updated_at.timestamp():.0f}"
+
+        response = client.get(preview_address(paper, 240, v=version))
+
+        assert response.status_code == 200
+        assert "private" in _cache_parts(response)
+        assert not _cache_parts(response) & {"public", "immutable"}
+
+
+def test_preview_of_a_public_paper_may_be_shared_whoever_asks(client, django_user_model):
+    paper = make_paper()
+    store_previews(paper, (240, "webp"))
+    client.force_login(make_staff(django_user_model, "Editors"))
+
+    response = client.get(preview_address(paper, 240))
+
+    assert "public" in _cache_parts(response) and "private" not in _cache_parts(response)

@@ -20,6 +20,7 @@ from documents.models import Document
 from tests.documents.conftest import (
     action,
     admin_upload,
+    assert_refused_next_to_the_file_field,
     changed_pdf,
     docx_bytes,
     ingest,
@@ -100,13 +101,7 @@ def test_upload_refused_with_the_reason_next_to_the_file_field(
     admin_client, kind, make_content, message
 ):
     response = admin_upload(admin_client, make_content(), description="Typed with care")
-
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert list(errors) == ["file"]
-    assert message in " ".join(errors["file"])
-    assert "Typed with care" in response.content.decode()
-    assert not Document.objects.exists()
+    assert_refused_next_to_the_file_field(response, message)
 
 
 def test_upload_over_the_size_limit_is_refused_with_both_sizes(admin_client, settings):

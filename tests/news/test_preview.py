@@ -28,7 +28,7 @@ def test_preview_link_shows_a_draft_without_logging_in(client):
     assert response.status_code == 200
     assert response.templates[0].name == "news/post_detail.html"
     html = response.content.decode()
-    assert "<h1>Coming soon</h1>" in html
+    assert "<h1><bdi>Coming soon</bdi></h1>" in html
     assert "<strong>news</strong>" in html
     assert "Preview: this is how the post will look" in html
     assert "only staff can see it" not in html

@@ -1,6 +1,4 @@
-"""What every page gets from the site: health check, error pages, shared caching, 304s, CSP."""
-
-import json
+"""What every page gets from the site: error pages, shared caching, 304s, CSP."""
 
 import pytest
 import time_machine
@@ -11,12 +9,6 @@ from django.views import defaults
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def test_healthz_is_ok_when_the_database_answers(client):
-    response = client.get(reverse("healthz"))
-    assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "ok"}
 
 
 def test_error_pages_use_the_site_layout(client, settings):

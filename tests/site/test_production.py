@@ -120,4 +120,4 @@ def test_healthz_is_503_when_the_database_does_not_answer(tmp_path):
         server.terminate()
         server.wait(10)
     assert status == 503
-    assert b'"database": "unavailable"' in body
+    assert b'"database": "the database cannot be written"' in body
