@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.text_direction import isolated
+
 
 def conversation():
     """The reply that began a reply's conversation: its thread_key, or itself."""
@@ -150,7 +152,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} on {self.post}"
+        return f"{isolated(self.name)} on {self.post}"
 
     def get_absolute_url(self):
         # Through a redirect: which page of a long discussion holds it changes over time.

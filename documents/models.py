@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from documents.text_direction import isolated
 from documents.validators import validate_upload
 
 KB = 1024
@@ -185,7 +186,7 @@ class Document(models.Model):
         ]
 
     def __str__(self):
-        return self.title or self.file.name
+        return isolated(self.title or self.file.name or "")
 
     def save(self, *args, **kwargs):
         # FieldFile._committed is real but missing from django-stubs.

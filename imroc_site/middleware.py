@@ -39,14 +39,19 @@ class SharedCacheMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Hold staff to two-factor sign-in in the admin (after django-otp's OTPMiddleware).
+    """Hold staff to two-factor sign-in (after django-otp's OTPMiddleware).
 
-    A session that has not given a code for the user's authenticator (one signed in before it
-    was turned on) is signed out; a superuser who must have one is sent to set it up first.
+    On staff pages (the admin, and the replies' moderation links, which act as a moderator)
+    a session that has not given a code for the user's authenticator (one signed in before it
+    was turned on) is signed out and sent to sign in again; a superuser who must have one is
+    sent to set it up first. Elsewhere such a session is signed out and the page is shown as
+    to any visitor, so it can never act as staff (a staff reply, say).
     """
 
-    # The pages such a person may still reach.
-    EXEMPT = {"admin:logout", "admin:login", "admin:jsi18n"}
+    # The pages such a person may still reach: signing in and out, and setting it up.
+    EXEMPT = {"admin:logout", "admin:login", "admin:jsi18n", "two_factor"}
+    # Staff pages outside the admin's own namespace.
+    STAFF_PAGES = {"comments:moderate_from_email", "comments:moderate"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -57,12 +62,15 @@ class TwoFactorRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         user = request.user
-        if match.namespace != "admin" or match.view_name in self.EXEMPT or not user.is_staff:
+        if not user.is_staff or match.view_name in self.EXEMPT:
             return None
+        staff_page = match.namespace == "admin" or match.view_name in self.STAFF_PAGES
         if two_factor.confirmed_device(user) is not None and not user.is_verified():
             logout(request)
-            return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        if two_factor.must_set_up(user):
+            if staff_page:
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            return None
+        if staff_page and two_factor.must_set_up(user):
             return redirect("two_factor")
         return None
 

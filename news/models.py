@@ -22,6 +22,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from documents.models import Document
+from documents.text_direction import isolated
 from news.conditions import State, Status, holds, state_conditions, upcoming_condition
 from news.conditions import State as _State  # for annotations in Post, where State is its own
 from news.images import validate_image
@@ -68,7 +69,7 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self):
-        return self.name
+        return isolated(self.name)
 
     def get_absolute_url(self):
         return reverse("news:category", kwargs={"slug": self.slug})
@@ -267,7 +268,7 @@ class Post(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return isolated(self.title)
 
     def save(self, *args, **kwargs):
         self._date_publication()

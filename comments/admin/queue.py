@@ -24,7 +24,7 @@ class PostWithCommentsFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         posts = Post.objects.filter(comments__isnull=False).distinct().order_by("title", "pk")
-        return [(str(post.pk), post.title) for post in posts.only("pk", "title")]
+        return [(str(post.pk), str(post)) for post in posts.only("pk", "title")]
 
     def queryset(self, request, queryset):
         value = self.value()

@@ -129,7 +129,7 @@ def test_delete_confirmation_warns_which_posts_lose_the_paper(admin_client):
 
     assert 'class="warning"' in html
     assert "This paper is used in\n    2 posts:" in html
-    assert "Spring newsletter</a>" in html and "Board papers</a>" in html
+    assert "Spring newsletter\u2069</a>" in html and "Board papers\u2069</a>" in html
     assert "They will lose their link to it." in html
 
 

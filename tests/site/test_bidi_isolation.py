@@ -1,7 +1,9 @@
 """Names and titles written right to left, or with a bidirectional override (U+202E), cannot
 reorder the page around them: wherever one is shown as text, in the site and in the admin, it
-sits in a <bdi> (or an element with dir), which isolates it."""
+sits in a <bdi> (or an element with dir), or, where Django writes it from `str(obj)`, between
+Unicode's own isolates FSI … PDI (documents/text_direction.py)."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -19,6 +21,8 @@ TITLE = f"Recovery {RLO}txet lareneg"
 PAPER = f"Peer support {RLO}fdp.evil"
 # Text in these is never laid out around other text, so there is nothing for it to reorder.
 NOT_LAID_OUT = {"title", "script", "style", "textarea", "option"}
+# Text between FSI (U+2068) and PDI (U+2069) is isolated by Unicode itself.
+ISOLATED_RUN = re.compile("\u2068[^\u2069]*\u2069")
 VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
@@ -34,7 +38,9 @@ class _Finder(HTMLParser):
         if tag not in VOID:
             # Visually hidden text is read out in its own order, never seen reordered.
             hidden = ("class", "visually-hidden") in attrs
-            isolating = tag == "bdi" or hidden or any(name == "dir" for name, _ in attrs)
+            # dir on <html> or <body> sets the page's direction: it isolates nothing inside.
+            has_dir = tag not in ("html", "body") and any(name == "dir" for name, _ in attrs)
+            isolating = tag == "bdi" or hidden or has_dir
             self.open.append((tag, isolating))
 
     def handle_endtag(self, tag):
@@ -44,6 +50,7 @@ class _Finder(HTMLParser):
                 break
 
     def handle_data(self, data):
+        data = ISOLATED_RUN.sub("", data)
         if RLO not in data or (self.open and self.open[-1][0] in NOT_LAID_OUT):
             return
         if not any(isolating for _, isolating in self.open):
@@ -119,8 +126,38 @@ def test_admin_change_lists_isolate_names_texts_and_titles(admin_client, hostile
     assert exposed_overrides(html) == []
 
 
+def test_admin_pages_written_from_str_isolate_names_and_titles(admin_client, hostile):
+    """The admin's own headings, breadcrumbs, messages, history and delete confirmation show
+    `str(obj)`: the name or title in it is isolated too."""
+    post, comment, paper = hostile
+    pages = {}
+    for obj, name in (
+        (post, "news_post"),
+        (paper, "documents_document"),
+        (comment, "comments_comment"),
+    ):
+        for view in ("change", "history", "delete"):
+            pages[f"{name} {view}"] = reverse(f"admin:{name}_{view}", args=[obj.pk])
+    pages["post filter"] = reverse("admin:comments_comment_changelist")
+    for label, url in pages.items():
+        html = page(admin_client, url)
+        assert RLO in html, f"{label}: the hostile text is not on the page at all"
+        assert exposed_overrides(html) == [], label
+
+    # The message after a save names the post: "The post “…” was changed successfully."
+    response = admin_client.post(
+        reverse("admin:news_post_changelist"),
+        {"action": "publish", "_selected_action": [post.pk]},
+        follow=True,
+    )
+    assert exposed_overrides(response.content.decode()) == []
+
+
 def test_the_checker_finds_an_override_left_bare():
     assert exposed_overrides(f"<p>Reply by <strong>{NAME}</strong> today</p>")
     assert not exposed_overrides(f"<p>Reply by <strong><bdi>{NAME}</bdi></strong> today</p>")
     assert not exposed_overrides(f'<p dir="auto">{NAME}</p><title>{NAME}</title>')
+    assert exposed_overrides(f'<html dir="ltr"><body><p>By {NAME} today</p></body></html>')
     assert not exposed_overrides(f'<a>Reply<span class="visually-hidden"> to {NAME}</span></a>')
+    assert not exposed_overrides(f"<p>The post “\u2068{TITLE}\u2069” was changed.</p>")
+    assert exposed_overrides(f"<p>The post “\u2068{TITLE}” was changed.</p>")

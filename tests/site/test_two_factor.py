@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from comments.models import Comment
+from comments.moderation_links import action_url
+from tests.factories import make_comment, make_post
 from tests.site.conftest import current_code, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +162,36 @@ def test_the_admin_never_shows_someone_elses_secret(client, django_user_model, w
     assert page.status_code == 200
     assert with_device.key not in page.content.decode()
     assert client.get(f"/admin/otp_totp/totpdevice/{with_device.pk}/config/").status_code != 200
+
+
+def test_a_moderation_link_is_a_staff_page_for_two_factor_too(client, settings, django_user_model):
+    """A superuser who must use two-factor cannot act from an email's link before setting it
+    up, nor can a session that never gave its code."""
+    settings.OTP_REQUIRED_FOR_SUPERUSERS = True
+    boss = django_user_model.objects.create_superuser("boss", password="x")
+    comment = make_comment(make_post(), status=Comment.Status.PENDING)
+    link = action_url(comment, "approve", boss).removeprefix(settings.SITE_URL)
+    client.force_login(boss)
+
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == SETTINGS_PAGE
+
+    TOTPDevice.objects.create(user=boss, name="phone", confirmed=True)
+    response = client.get(link)  # a device now, but this session never gave its code
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    comment.refresh_from_db()
+    assert comment.is_pending
+
+
+def test_a_session_that_never_gave_its_code_is_a_visitor_on_public_pages(
+    client, staff_member, with_device
+):
+    client.force_login(staff_member)  # the password alone, as before two-factor was turned on
+    post = make_post()
+
+    response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_anonymous
+    assert "_auth_user_id" not in client.session
