@@ -69,7 +69,7 @@ class Category(models.Model):
         verbose_name_plural = "categories"
 
     def __str__(self):
-        return isolated(self.name)
+        return self.name
 
     def get_absolute_url(self):
         return reverse("news:category", kwargs={"slug": self.slug})

@@ -68,7 +68,9 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
     page.get_by_label("Title").fill(PAPER_TITLE)
     page.get_by_label("File:", exact=True).set_input_files(pdf_file)
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(success_message(page, f"paper “{re.escape(PAPER_TITLE)}” was added")).to_be_visible()
+    # The admin names it as str() does: the typed title between Unicode isolates (FSI … PDI).
+    added = f"paper “\u2068{re.escape(PAPER_TITLE)}\u2069” was added"
+    expect(success_message(page, added)).to_be_visible()
 
     # News and events › Posts › Add post
     page.goto("/admin/")
@@ -93,7 +95,8 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
 
     page.get_by_label("Status").select_option(label="Published")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(success_message(page, f"post “{re.escape(POST_TITLE)}” was added")).to_be_visible()
+    added = f"post “\u2068{re.escape(POST_TITLE)}\u2069” was added"
+    expect(success_message(page, added)).to_be_visible()
 
 
 def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
