@@ -65,12 +65,13 @@ class TwoFactorRequiredMiddleware:
         if not user.is_staff or match.view_name in self.EXEMPT:
             return None
         staff_page = match.namespace == "admin" or match.view_name in self.STAFF_PAGES
-        if two_factor.confirmed_device(user) is not None and not user.is_verified():
+        device = two_factor.confirmed_device(user)  # read once: both rules below need it
+        if device is not None and not user.is_verified():
             logout(request)
             if staff_page:
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             return None
-        if staff_page and two_factor.must_set_up(user):
+        if staff_page and device is None and two_factor.required_of(user):
             return redirect("two_factor")
         return None
 

@@ -31,13 +31,14 @@ def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def required_of(user) -> bool:
+    """Whether the site requires two-factor sign-in of this user (superusers, by a setting)."""
+    return settings.OTP_REQUIRED_FOR_SUPERUSERS and user.is_superuser
+
+
 def must_set_up(user) -> bool:
-    """A superuser without an authenticator, when the site requires one of them."""
-    return (
-        settings.OTP_REQUIRED_FOR_SUPERUSERS
-        and user.is_superuser
-        and confirmed_device(user) is None
-    )
+    """A user the site requires it of, without an authenticator yet."""
+    return required_of(user) and confirmed_device(user) is None
 
 
 def pending_device(user) -> TOTPDevice:
