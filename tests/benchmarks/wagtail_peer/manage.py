@@ -1,0 +1,10 @@
+"""manage.py of the Wagtail peer site (run with the Wagtail virtual environment's Python)."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peer.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
