@@ -3,11 +3,18 @@
 The site's content stamp (freshness.stamp) moves on every save and delete; posts that appear,
 expire or whose event ends do so without anyone saving them, so those moments are read from
 the posts themselves and the later of the two wins.
+
+Every public page asks this, so it must cost next to nothing: the moments without a save are
+read once (one query over the posts) and kept in the process with the stamp they were read
+under and the next such moment still to come. Until the stamp moves or that moment arrives
+they cannot change, and each request reads only the stamp: one row, by primary key.
 """
 
+import threading
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.views.decorators.http import condition
@@ -17,21 +24,51 @@ from news.conditions import upcoming_condition
 from news.models import Post
 
 
-def moments_without_a_save(now: datetime) -> list[datetime | None]:
-    """The latest times, up to `now`, a post appeared, expired or its event ended."""
-    event_over = Q(event_start__isnull=False) & ~upcoming_condition(now)
+@dataclass(frozen=True)
+class _Moments:
+    stamp: datetime | None
+    latest: datetime | None  # the latest moment up to when they were read
+    valid_until: datetime | None  # the next moment to come; None: none is scheduled
+
+
+_kept = threading.local()
+
+
+def _read_moments(now: datetime, stamp: datetime | None) -> _Moments:
+    """The latest times, up to `now`, a post appeared, expired or its event ended, and the
+    first such time after `now`, in one query."""
+    event_end = Coalesce("event_end", "event_start")
+    is_event = Q(event_start__isnull=False)
     moments = Post.objects.aggregate(
         appeared=Max("published_at", filter=Q(published_at__lte=now)),
         expired=Max("expires_at", filter=Q(expires_at__lte=now)),
-        event_ended=Max(Coalesce("event_end", "event_start"), filter=event_over),
+        event_ended=Max(event_end, filter=is_event & ~upcoming_condition(now)),
+        next_appears=Min("published_at", filter=Q(published_at__gt=now)),
+        next_expires=Min("expires_at", filter=Q(expires_at__gt=now)),
+        next_event_ends=Min(event_end, filter=is_event & upcoming_condition(now)),
     )
-    return list(moments.values())
+    past = [moments["appeared"], moments["expired"], moments["event_ended"]]
+    future = [moments["next_appears"], moments["next_expires"], moments["next_event_ends"]]
+    return _Moments(
+        stamp=stamp,
+        latest=max(filter(None, past), default=None),
+        valid_until=min(filter(None, future), default=None),
+    )
+
+
+def forget_moments() -> None:
+    """Drop what this thread keeps (tests that rewrite posts without a save call it)."""
+    _kept.__dict__.clear()
 
 
 def content_last_modified(request=None, *args, **kwargs) -> datetime | None:
     """When anything a public page shows last changed (a `condition` last_modified_func)."""
-    moments = [site_changed_at(), *moments_without_a_save(timezone.now())]
-    return max(filter(None, moments), default=None)
+    stamp = site_changed_at()
+    now = timezone.now()
+    kept: _Moments | None = getattr(_kept, "moments", None)
+    if kept is None or kept.stamp != stamp or (kept.valid_until and now >= kept.valid_until):
+        kept = _kept.moments = _read_moments(now, stamp)
+    return max(filter(None, [stamp, kept.latest]), default=None)
 
 
 conditional_on_content = condition(last_modified_func=content_last_modified)

@@ -3,10 +3,12 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from news.freshness import forget_moments
 from tests import migration_data
 
 # --- Property-based tests (hypothesis) ------------------------------------------------------
@@ -97,6 +99,15 @@ def pytest_collection_modifyitems(config, items):
 def _isolated_files(settings, tmp_path):
     """Uploads go to a fresh folder per test (static files: see imroc_site/settings/test.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _forgetful_caches():
+    """Each test starts with no kept page (imroc_site/page_cache.py) and no kept moments
+    (news/freshness.py): a database rolled back to an earlier stamp must not meet what an
+    earlier test's content left under that stamp."""
+    cache.clear()
+    forget_moments()
 
 
 @pytest.fixture(autouse=True)

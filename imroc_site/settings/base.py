@@ -64,6 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before everything else: a page kept for visitors without cookies costs one query and a
+    # cache read (imroc_site/page_cache.py). It keeps responses as the ones below leave them.
+    "imroc_site.page_cache.PageCacheMiddleware",
     # Early in the list, so it sees the response last, with every cookie set by the others.
     "imroc_site.middleware.SharedCacheMiddleware",
     # A busy or unreachable database answers 503 with Retry-After (issue 11, faults).
@@ -115,6 +118,10 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Public pages carry this max-age for shared caches when the visitor has no cookie.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+# How long the app keeps a rendered page for visitors without cookies at most (0: never). A
+# change to content shows at once whatever this is: the page is kept per content stamp
+# (imroc_site/page_cache.py).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # Where people write to see, correct or delete what the site keeps about them.
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
 

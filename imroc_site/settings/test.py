@@ -20,3 +20,8 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tests render every page they ask for: what they check (queries per page, what each visitor
+# sees) is the work behind a page. The kept pages have their own tests, which turn it on
+# (tests/site/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0

@@ -1,0 +1,89 @@
+"""Whole pages kept for visitors without cookies, until anything public changes.
+
+Every visitor without cookies gets the same bytes (SharedCacheMiddleware's rule, which is what
+lets a shared HTTP cache keep them), so the app can keep them too: a page is rendered once and
+served again from the cache (Django's default cache: the process's memory, or Redis shared by
+every app server when REDIS_URL is set) until content changes. The key holds
+news.freshness.content_last_modified(), which moves on every save and delete anywhere and at
+each moment a post appears, expires or its event ends, so a change shows on the very next
+request, from every server. PAGE_CACHE_SECONDS bounds how long an entry lives besides (what
+depends on the clock alone, such as the reply form's rounded time, moves on within it).
+
+Only what SharedCacheMiddleware made public is kept (never a response that sets a cookie, a
+private or no-store one, an error, a download); requests with any cookie (staff, a visitor
+with a reply awaiting moderation) never read from it and never write to it.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from imroc_site.views import DATABASE_FAULTS
+from news.freshness import content_last_modified
+
+# Pages are small; anything bigger (a sitemap of every post, a feed) is cheaper to redo than
+# to copy in and out of the cache every time.
+MAX_BYTES = 512 * 1024
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped = tuple(p for p in (settings.STATIC_URL, settings.MEDIA_URL) if p)
+
+    def __call__(self, request):
+        if not self._may_use_cache(request):
+            return self.get_response(request)
+        try:
+            version = content_last_modified()
+        except DATABASE_FAULTS:
+            # The page's own view meets the fault too and answers 503 (DatabaseUnavailable).
+            return self.get_response(request)
+        key = self._key(request, version)
+        kept = cache.get(key)
+        if kept is not None:
+            return self._conditional(request, kept)
+        response = self.get_response(request)
+        if request.method == "GET" and self._may_keep(response):
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    def _may_use_cache(self, request) -> bool:
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and request.method in ("GET", "HEAD")
+            and not request.COOKIES
+            and "Authorization" not in request.headers
+            and not request.path.startswith(self.skipped)
+        )
+
+    @staticmethod
+    def _key(request, version) -> str:
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        stamp = version.timestamp() if version else 0
+        return f"page:{digest}:{stamp}"
+
+    @staticmethod
+    def _may_keep(response) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "public" in cache_control
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+            and len(response.content) <= MAX_BYTES
+        )
+
+    @staticmethod
+    def _conditional(request, response):
+        """The kept page, or 304 when the browser's copy is as new (as the view would answer)."""
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
