@@ -46,10 +46,11 @@ DONE = {
 
 def buttons_for(comment) -> list[tuple[str, str, str]]:
     """(status, label, shortcut) of the decisions a reply can take from where it is now."""
-    shown = [(status, label) for status, label in BUTTON_LABELS.items() if status != comment.status]
-    if comment.status != Status.PENDING:
-        shown.insert(1, (Status.PENDING, BACK_TO_PENDING[comment.status]))
-    return [(status, label, SHORTCUTS[status]) for status, label in shown]
+    labels = {**BUTTON_LABELS, Status.PENDING: BACK_TO_PENDING.get(comment.status, "")}
+    order = [Status.APPROVED, Status.PENDING, Status.SPAM, Status.TRASH]
+    return [
+        (status, labels[status], SHORTCUTS[status]) for status in order if status != comment.status
+    ]
 
 
 def undo_token(before: dict, status: str) -> str:
