@@ -1,6 +1,7 @@
 """One-click moderation in the admin: each row's and each reply page's buttons, the Undo in
 the message that follows, who may press them, and the reply shown in its thread."""
 
+import json
 import re
 from html import unescape
 
@@ -88,7 +89,7 @@ def test_undo_leaves_a_reply_someone_has_decided_since(client, moderator):
 
 def test_a_forged_undo_changes_nothing(client, moderator):
     comment = make_comment(make_post(), status="spam")
-    forged = '{"status": "spam", "previous": [[%d, "approved", ""]]}' % comment.pk
+    forged = json.dumps({"status": "spam", "previous": [[comment.pk, "approved", ""]]})
     response = client.post(reverse(UNDO), {"undo": forged}, follow=True)
     assert "That undo has expired" in response.content.decode()
     comment.refresh_from_db()
