@@ -89,9 +89,9 @@ MODERATION_ACTIONS = [
 
 
 class CommentAdmin(OneClickDecisions, PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
-    # Five columns that fit 1280 px without scrolling: the reply itself (who, what, from
-    # where), the post, when, why it waits, and the buttons that decide it.
-    list_display = ["reply_shown", "post_title", "when", "held_because", "decisions"]
+    # Three columns that fit 1280 px beside both sidebars, without scrolling: the reply itself
+    # (who, what, when, on which post, from where), why it waits, and the buttons.
+    list_display = ["reply_shown", "held_because", "decisions"]
     list_display_links = None  # the reply's own link is its author's name, in its cell
     list_filter = ["status", "submitted_at", PostWithCommentsFilter]
     list_select_related = ["post"]
@@ -130,34 +130,27 @@ class CommentAdmin(OneClickDecisions, PersonalDataPage, ApproveAndReplyPage, adm
 
     # Names, texts and titles are isolated (<bdi>): one written right to left, or with a
     # bidirectional override, cannot reorder the columns or words around it.
-    @admin.display(description="reply", ordering="name")
+    @admin.display(description="reply", ordering="submitted_at")
     def reply_shown(self, comment):
         staff = (
             format_html(' <span class="staff-badge">{}</span>', "Staff")
             if comment.is_staff_reply
             else ""
         )
-        origin = f"from {comment.ip_address}" if comment.ip_address else ""
+        moment = localtime(comment.submitted_at)
+        origin = format_html(" · from {}", comment.ip_address) if comment.ip_address else ""
         return format_html(
             '<a href="{}" class="reply-author"><bdi>{}</bdi></a>{}'
             '<div class="reply-text" dir="auto">{}</div>'
-            '<div class="reply-meta">{}</div>',
+            '<div class="reply-meta"><time datetime="{}">{}</time> · on <bdi>{}</bdi>{}</div>',
             self._url("change", comment),
             comment.name,
             staff,
             Truncator(comment.text).chars(QUEUE_TEXT_CHARS),
+            moment.isoformat(),
+            date_format(moment, "j M Y, H:i"),
+            comment.post.title,
             origin,
-        )
-
-    @admin.display(description="post", ordering="post")
-    def post_title(self, comment):
-        return format_html("<bdi>{}</bdi>", comment.post.title)
-
-    @admin.display(description="submitted", ordering="submitted_at")
-    def when(self, comment):
-        moment = localtime(comment.submitted_at)
-        return format_html(
-            '<time datetime="{}">{}</time>', moment.isoformat(), date_format(moment, "j M Y, H:i")
         )
 
     @admin.display(description="status and why")
