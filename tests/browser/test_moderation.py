@@ -66,9 +66,12 @@ def test_the_queue_by_mouse_and_by_keyboard(live_server, page, new_context, mode
     expect(page.get_by_text("Keyboard shortcuts: j next reply")).to_be_visible()
     no_axe_violations_at_each_size(page)
 
-    # One click, then Undo, then the click again.
+    # One click, then Undo, then the click again: the list updates without a page load.
+    page.evaluate("window.samePage = true")
     page.get_by_role("button", name="Approve the reply from Cai").click()
     expect(message(page, "Approved the reply from Cai")).to_be_visible()
+    assert page.evaluate("window.samePage === true")
+    expect(page.get_by_role("status")).to_have_text(re.compile("Approved the reply from Cai"))
     page.get_by_role("button", name="Undo").click()
     expect(message(page, r"Undone: 1 comment\(s\)")).to_be_visible()
     assert Comment.objects.get(name="Cai").status == "pending"
@@ -76,8 +79,8 @@ def test_the_queue_by_mouse_and_by_keyboard(live_server, page, new_context, mode
     expect(message(page, "Approved the reply from Cai")).to_be_visible()
     new_visitor_sees(new_context, post, texts["Cai"])
 
-    # Keyboard only: j moves (visibly), a approves, z undoes, s marks spam.
-    page.keyboard.press("j")
+    # Keyboard only: the decided row's place is current (now Ben), a approves, z undoes,
+    # j moves (visibly), s marks spam.
     current = page.locator("#result_list tr.is-current")
     expect(current).to_be_focused()
     expect(current).to_contain_text("Ben")
@@ -85,9 +88,13 @@ def test_the_queue_by_mouse_and_by_keyboard(live_server, page, new_context, mode
     expect(message(page, "Approved the reply from Ben")).to_be_visible()
     page.keyboard.press("z")
     expect(message(page, r"Undone: 1 comment\(s\)")).to_be_visible()
-    page.keyboard.press("j")
+    expect(page.locator("#result_list tr.is-current")).to_contain_text("Ben")
     page.keyboard.press("j")
     expect(page.locator("#result_list tr.is-current")).to_contain_text("Ana")
+    expect(page.locator("#result_list tr.is-current")).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator("#result_list tr.is-current")).to_contain_text("Ben")
+    page.keyboard.press("j")
     page.keyboard.press("s")
     expect(message(page, "Marked as spam the reply from Ana")).to_be_visible()
     # Keys are ignored while typing in the search box.
@@ -105,6 +112,19 @@ def test_the_queue_by_mouse_and_by_keyboard(live_server, page, new_context, mode
     statuses = dict(Comment.objects.values_list("name", "status"))
     assert statuses == {"Ana": "spam", "Ben": "trash", "Cai": "approved"}
     watch.assert_clean("the moderation queue")
+
+
+def test_one_click_works_without_javascript(live_server, new_context, moderator):
+    post = make_post()
+    held(post, "Fay", "Sent from an old phone.")
+    page = new_context(java_script_enabled=False).new_page()
+    page.set_default_timeout(10_000)
+    signed_in(page, moderator, QUEUE)
+    page.get_by_role("button", name="Approve the reply from Fay").click()
+    expect(message(page, "Approved the reply from Fay")).to_be_visible()
+    page.get_by_role("button", name="Undo").click()
+    expect(message(page, r"Undone: 1 comment\(s\)")).to_be_visible()
+    assert Comment.objects.get(name="Fay").status == "pending"
 
 
 def test_a_replys_page_and_the_post_itself(live_server, page, new_context, moderator):
