@@ -24,7 +24,7 @@ from comments.services import decide, undo
 Status = Comment.Status
 UNDO_SALT = "comments.admin.undo"
 UNDO_MAX_AGE = 60 * 60  # Undo mends a slip just made, not last week's decision
-# The button for each status, by the status a reply has now (label, keyboard shortcut).
+# Each decision's button; going back to pending is named for where the reply is now.
 BUTTON_LABELS = {
     Status.APPROVED: "Approve",
     Status.SPAM: "Spam",
