@@ -116,6 +116,21 @@ def test_without_the_permission_nothing_changes(client, django_user_model):
     assert waiting.status == "pending" and waiting.moderated_at is None
 
 
+def test_the_buttons_are_held_to_two_factor_like_every_staff_page(
+    client, settings, django_user_model
+):
+    settings.OTP_REQUIRED_FOR_SUPERUSERS = True
+    boss = django_user_model.objects.create_superuser("boss", password="x")
+    waiting = pending_reply(make_post())
+    client.force_login(boss)  # must set two-factor up first
+
+    response = client.post(decide_url(waiting), {"status": "approved"})
+
+    assert response.status_code == 302 and response["Location"] == reverse("two_factor")
+    waiting.refresh_from_db()
+    assert waiting.status == "pending"
+
+
 def test_in_place_decisions_need_csrf_and_a_known_status(client, moderator):
     waiting = pending_reply(make_post())
     assert client.post(decide_url(waiting), {"status": "published"}).status_code == 400
