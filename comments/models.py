@@ -28,14 +28,17 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
-    def visible_to(self, own_pending_ids=()):
+    def visible_to(self, own_pending_ids=(), *, moderator: bool = False):
         """Approved replies, plus the visitor's own replies still waiting for a decision.
 
         A reply the spam rules caught also waits, as far as its author can tell, until a
         moderator decides: a person wrongly caught is not told they look like a spammer,
-        and a spammer learns nothing about the rules.
+        and a spammer learns nothing about the rules. A moderator sees every pending reply,
+        to decide it where it sits.
         """
         visible = models.Q(status=Comment.Status.APPROVED)
+        if moderator:
+            visible |= models.Q(status=Comment.Status.PENDING)
         if own_pending_ids:
             undecided = models.Q(status=Comment.Status.PENDING) | models.Q(
                 status=Comment.Status.SPAM, moderated_at__isnull=True
@@ -53,10 +56,10 @@ class CommentQuerySet(models.QuerySet):
         )
         return dict(rows.order_by())
 
-    def for_page(self, post, own_pending_ids=()):
+    def for_page(self, post, own_pending_ids=(), *, moderator: bool = False):
         """What a visitor sees under a post, oldest first, with staff authors at hand."""
         return (
-            self.visible_to(own_pending_ids)
+            self.visible_to(own_pending_ids, moderator=moderator)
             .filter(post=post)
             .select_related("user")
             .order_by("submitted_at", "pk")

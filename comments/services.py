@@ -50,6 +50,11 @@ def submit_comment(
 
 def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
     """Give comments a new status, recording who decided and when; returns how many changed."""
+    return len(decide(comments, status=status, by=by, reason=reason))
+
+
+def decide(comments: QuerySet, *, status: str, by, reason: str = "") -> dict[int, tuple[str, str]]:
+    """`moderate`, returning each changed reply's status and reason before: what Undo restores."""
     if not reason:
         label = Comment.Status(status).label
         reason = f"{label} by {by.get_username()}" if by else label
@@ -59,14 +64,32 @@ def moderate(comments: QuerySet, *, status: str, by, reason: str = "") -> int:
         # "not moderated since"), so two moderators at once cannot both decide one reply.
         candidates = Comment.objects.filter(pk__in=changing.values("pk"))  # plain, to lock
         locked = candidates.select_for_update().values_list("pk", flat=True)
-        before = dict(changing.filter(pk__in=list(locked)).values_list("pk", "status"))
+        rows = changing.filter(pk__in=list(locked)).values_list("pk", "status", "reason")
+        before = {pk: (old_status, old_reason) for pk, old_status, old_reason in rows}
         ids = list(before)
-        count = changing.filter(pk__in=ids).update(
+        changing.filter(pk__in=ids).update(
             status=status, moderated_at=timezone.now(), moderated_by=by, reason=reason
         )
     # A bulk update sends no save signal; pages change only if a published reply is involved.
-    if ids and Comment.Status.APPROVED in {status, *before.values()}:
+    if ids and Comment.Status.APPROVED in {status, *(old for old, _ in before.values())}:
         mark_site_changed()
     if status == Comment.Status.APPROVED and ids:
         transaction.on_commit(lambda: notifications.replies_published(ids, moderated=True))
-    return count
+    return before
+
+
+def undo(before: dict[int, tuple[str, str]], *, status: str, by) -> int:
+    """Put back what `decide` changed to `status`: each reply's earlier status and reason (why
+    it was held), for those nobody has decided otherwise since; the undoer is recorded."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for pk, earlier in before.items():
+        groups.setdefault(earlier, []).append(pk)
+    restored = 0
+    with transaction.atomic():
+        for (old_status, old_reason), ids in sorted(groups.items()):
+            still = Comment.objects.filter(pk__in=ids, status=status)
+            reason = (
+                old_reason or f"{Comment.Status(old_status).label} again by {by.get_username()}"
+            )
+            restored += moderate(still, status=old_status, by=by, reason=reason)
+    return restored

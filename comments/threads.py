@@ -51,10 +51,13 @@ class DiscussionPage:
         return (thread.comment for thread in self.all_threads())
 
 
-def page_of_conversations(post, own_ids=(), number=None, showing: int | None = None) -> Page:
+def page_of_conversations(
+    post, own_ids=(), number=None, showing: int | None = None, *, moderator: bool = False
+) -> Page:
     """The page of conversations (their first replies' ids) asked for, or the one holding
-    reply `showing`: two queries whatever the length of the discussion."""
-    visible = Comment.objects.visible_to(own_ids).filter(post=post)
+    reply `showing`: two queries whatever the length of the discussion. A moderator's pages
+    hold the pending replies too."""
+    visible = Comment.objects.visible_to(own_ids, moderator=moderator).filter(post=post)
     conversations = visible.conversations()
     paginator = Paginator(conversations, settings.COMMENTS_PER_PAGE, allow_empty_first_page=True)
     if showing is not None:
@@ -70,12 +73,18 @@ def page_of_conversations(post, own_ids=(), number=None, showing: int | None = N
 
 
 def discussion_page(
-    post, policy: ReplyPolicy, own_ids=(), number=None, showing: int | None = None
+    post,
+    policy: ReplyPolicy,
+    own_ids=(),
+    number=None,
+    showing: int | None = None,
+    *,
+    moderator: bool = False,
 ) -> DiscussionPage:
     """That page (see page_of_conversations) threaded, loading only its own replies."""
-    page = page_of_conversations(post, own_ids, number, showing)
+    page = page_of_conversations(post, own_ids, number, showing, moderator=moderator)
     keys = list(page.object_list)
-    replies = Comment.objects.for_page(post, own_ids).filter(
+    replies = Comment.objects.for_page(post, own_ids, moderator=moderator).filter(
         Q(pk__in=keys) | Q(thread_key__in=keys)
     )
     return DiscussionPage(build_threads(replies, policy), page)

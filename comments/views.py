@@ -1,10 +1,15 @@
-"""Every public view of replies: posting one, its lasting address, the form's exact time, and
-moderating from an email's link."""
+"""Every public view of replies: posting one, its lasting address, the form's exact time,
+moderating from an email's link, and a moderator's decision on a post's own page.
+
+Over 250 lines on purpose: each view here is short, and they share the helpers that place a
+reply on its page and keep moderators' pages private.
+"""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +26,7 @@ from comments.moderation_links import (
     admin_queue_url,
     read_link,
 )
+from comments.moderators import may_moderate
 from comments.origin import cross_origin_protected, token_refused
 from comments.pending import own_pending_ids, remember_author, remember_pending
 from comments.policy import ReplyPolicy
@@ -248,3 +254,26 @@ def moderate_reply(request):
     link.comment.refresh_from_db()
     context = {"link": link, "comment": link.comment, "queue_url": admin_queue_url()}
     return _private(render(request, "comments/moderate/done.html", context))
+
+
+# What a moderator may decide beside a pending reply on the public page.
+IN_PLACE_DECISIONS = {Comment.Status.APPROVED, Comment.Status.SPAM, Comment.Status.TRASH}
+
+
+@require_POST
+def decide_in_place(request, pk: int):
+    """Approve, Spam or Trash pressed beside a pending reply on its post's page (CSRF checked
+    by the middleware); back to the same place, the reply's or, if it left, its parent's."""
+    # Asked before anything is looked up: those without the permission learn nothing.
+    if not may_moderate(request.user):
+        raise PermissionDenied
+    status = request.POST.get("status", "")
+    if status not in IN_PLACE_DECISIONS:
+        return HttpResponseBadRequest("Unknown decision")
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=pk)
+    moderate(Comment.objects.filter(pk=comment.pk), status=status, by=request.user)
+    page = request.POST.get("cpage", "")
+    query = f"?cpage={page}" if page.isdigit() and page != "1" else ""
+    shown = comment.pk if status == Comment.Status.APPROVED else comment.parent_id
+    anchor = f"#comment-{shown}" if shown else "#comments"
+    return redirect(f"{comment.post.get_absolute_url()}{query}{anchor}")

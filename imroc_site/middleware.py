@@ -51,7 +51,7 @@ class TwoFactorRequiredMiddleware:
     # The pages such a person may still reach: signing in and out, and setting it up.
     EXEMPT = {"admin:logout", "admin:login", "admin:jsi18n", "two_factor"}
     # Staff pages outside the admin's own namespace.
-    STAFF_PAGES = {"comments:moderate_from_email", "comments:moderate"}
+    STAFF_PAGES = {"comments:moderate_from_email", "comments:moderate", "comments:decide"}
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -5,6 +5,8 @@ what each page needs lives in a module named for its job (news.search, news.feed
 news.calendar, news.preview, news.renditions). Over 250 lines for that reason.
 """
 
+from functools import wraps
+
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -112,7 +114,22 @@ class MonthArchiveView(PublishedPostsView):
         return super().get_queryset().filter(published_at__year=year, published_at__month=month)
 
 
-@method_decorator(conditional_on_content, name="dispatch")
+def conditional_for_visitors(view):
+    """conditional_on_content for visitors only: a signed-in person's page may show what a
+    visitor's does not (drafts, replies waiting for a moderator) and changes without moving the
+    content stamp, so it is answered in full, never 304 or Last-Modified from the stamp."""
+    conditional = conditional_on_content(view)
+
+    @wraps(view)
+    def dispatch(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        return conditional(request, *args, **kwargs)
+
+    return dispatch
+
+
+@method_decorator(conditional_for_visitors, name="dispatch")
 class PostDetailView(DetailView):
     """A post with its papers; staff may also open drafts, everyone else gets a 404.
 

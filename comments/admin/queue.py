@@ -1,5 +1,10 @@
 """The moderation queue: replies listed pending first, counted per status, filtered,
-searched, and moderated in bulk through services.moderate; one reply shown in context."""
+searched, moderated one click per row (decisions.py) or in bulk through services.decide, each
+with an Undo; one reply shown in its thread.
+
+Over 250 lines on purpose: the queue's columns and the reply's page read one comment the same
+way (names isolated, dates, statuses), and keeping them together keeps that one way.
+"""
 
 from django.contrib import admin, messages
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -9,9 +14,10 @@ from django.utils.text import Truncator
 from django.utils.timezone import localtime
 
 from comments.admin.approve_reply import ApproveAndReplyPage
+from comments.admin.decisions import OneClickDecisions, buttons_for, undo_form
 from comments.admin.personal_data import PersonalDataPage
-from comments.models import Comment
-from comments.services import moderate
+from comments.models import Comment, conversation
+from comments.services import decide
 from news.models import Post
 
 
@@ -35,7 +41,9 @@ class PostWithCommentsFilter(admin.SimpleListFilter):
         return queryset
 
 
-IN_CONTEXT_FIELDS = ("post_link", "in_reply_to", "answers")
+IN_CONTEXT_FIELDS = ("post_link", "thread", "in_reply_to", "answers")
+# A reply's text in the queue: enough to judge it (about four lines), not the whole essay.
+QUEUE_TEXT_CHARS = 320
 MODERATION_FIELDS = (
     "status",
     "reason",
@@ -53,8 +61,13 @@ def _moderation_action(name: str, status: str, verb: str, description: str):
 
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
-        count = moderate(queryset, status=status, by=request.user)
-        modeladmin.message_user(request, f"{count} comment(s) {verb}.", messages.SUCCESS)
+        before = decide(queryset, status=status, by=request.user)
+        text = f"{len(before)} comment(s) {verb}."
+        if before:
+            here = request.get_full_path()
+            undo = undo_form(request, before, status, action=modeladmin._url("undo"), back_to=here)
+            text = format_html("{} {}", text, undo)
+        modeladmin.message_user(request, text, messages.SUCCESS)
 
     action.__name__ = name
     return action
@@ -75,18 +88,11 @@ MODERATION_ACTIONS = [
 ]
 
 
-class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
-    list_display = [
-        "name_shown",
-        "short_text",
-        "post_title",
-        "status",
-        "reason",
-        "staff_mark",
-        "submitted_at",
-        "ip_address",
-        "reply_link",
-    ]
+class CommentAdmin(OneClickDecisions, PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
+    # Three columns that fit 1280 px beside both sidebars, without scrolling: the reply itself
+    # (who, what, when, on which post, from where), why it waits, and the buttons.
+    list_display = ["reply_shown", "held_because", "decisions"]
+    list_display_links = None  # the reply's own link is its author's name, in its cell
     list_filter = ["status", "submitted_at", PostWithCommentsFilter]
     list_select_related = ["post"]
     search_fields = ["name", "email", "text", "ip_address", "post__title"]
@@ -118,32 +124,66 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
         shown = super().get_list_display(request)
         if self.has_change_permission(request):
             return shown
-        return [column for column in shown if column != "reply_link"]
+        return [column for column in shown if column != "decisions"]
 
     # --- Columns and read-only fields ------------------------------------------------------
 
     # Names, texts and titles are isolated (<bdi>): one written right to left, or with a
     # bidirectional override, cannot reorder the columns or words around it.
-    @admin.display(description="name", ordering="name")
-    def name_shown(self, comment):
-        return format_html("<bdi>{}</bdi>", comment.name)
+    @admin.display(description="reply", ordering="submitted_at")
+    def reply_shown(self, comment):
+        staff = (
+            format_html(' <span class="staff-badge">{}</span>', "Staff")
+            if comment.is_staff_reply
+            else ""
+        )
+        moment = localtime(comment.submitted_at)
+        origin = format_html(" · from {}", comment.ip_address) if comment.ip_address else ""
+        return format_html(
+            '<a href="{}" class="reply-author"><bdi>{}</bdi></a>{}'
+            '<div class="reply-text" dir="auto">{}</div>'
+            '<div class="reply-meta"><time datetime="{}">{}</time> · on <bdi>{}</bdi>{}</div>',
+            self._url("change", comment),
+            comment.name,
+            staff,
+            Truncator(comment.text).chars(QUEUE_TEXT_CHARS),
+            moment.isoformat(),
+            date_format(moment, "j M Y, H:i"),
+            comment.post.title,
+            origin,
+        )
 
-    @admin.display(description="comment")
-    def short_text(self, comment):
-        return format_html("<bdi>{}</bdi>", Truncator(comment.text).chars(80))
+    @admin.display(description="status and why")
+    def held_because(self, comment):
+        return format_html(
+            '<span class="reply-status status-{}">{}</span><div class="reply-reason">{}</div>',
+            comment.status,
+            comment.get_status_display(),
+            comment.reason,
+        )
 
-    @admin.display(description="post", ordering="post")
-    def post_title(self, comment):
-        return format_html("<bdi>{}</bdi>", comment.post.title)
-
-    @admin.display(description="staff")
-    def staff_mark(self, comment):
-        return "Staff" if comment.is_staff_reply else ""
-
-    @admin.display(description="reply")
-    def reply_link(self, comment):
+    @admin.display(description="moderate")
+    def decisions(self, comment):
+        """One button per decision, each submitting the page's one small form (no nesting
+        inside the bulk actions' form, so it works without JavaScript)."""
+        buttons = format_html_join(
+            "",
+            '<button type="submit" form="moderation-decision" name="decision" value="{}:{}"'
+            ' class="button decision-{}" data-shortcut="{}">{}'
+            '<span class="visually-hidden"> the reply from <bdi>{}</bdi></span></button>',
+            (
+                (comment.pk, status, status, key, label, comment.name)
+                for status, label, key in buttons_for(comment)
+            ),
+        )
         label = "Reply" if comment.is_approved else "Approve and reply"
-        return format_html('<a href="{}">{}</a>', self._url("approve_reply", comment), label)
+        return format_html(
+            '<div class="decision-buttons" data-moderation-row>{}'
+            '<a href="{}" class="reply-link">{}</a></div>',
+            buttons,
+            self._url("approve_reply", comment),
+            label,
+        )
 
     @admin.display(description="post")
     def post_link(self, comment):
@@ -152,6 +192,45 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
         return format_html(
             '<a href="{}"><bdi>{}</bdi></a>{}', post.get_absolute_url(), post.title, state
         )
+
+    @admin.display(description="its thread")
+    def thread(self, comment):
+        """The conversation up to this reply, oldest first, indented by depth: its parent
+        chain and the earlier replies around it, each with its status (one query)."""
+        earlier = (
+            Comment.objects.annotate(conversation=conversation())
+            .filter(conversation=comment.conversation_key, post_id=comment.post_id)
+            .filter(submitted_at__lte=comment.submitted_at)
+            .order_by("submitted_at", "pk")
+        )
+        ancestors = set(comment.ancestor_ids)
+        items = format_html_join(
+            "",
+            '<li class="thread-reply depth-{}{}">{}{}</li>',
+            (
+                (
+                    min(reply.depth, 6),
+                    " this-reply" if reply.pk == comment.pk else "",
+                    self._describe(reply),
+                    self._relation(reply, comment, ancestors),
+                )
+                for reply in earlier
+                if reply.pk == comment.pk
+                or reply.submitted_at < comment.submitted_at
+                or reply.pk < comment.pk
+            ),
+        )
+        return format_html('<ol class="reply-thread">{}</ol>', items)
+
+    @staticmethod
+    def _relation(reply, comment, ancestors):
+        if reply.pk == comment.pk:
+            return format_html(' <strong class="thread-mark">{}</strong>', "(this reply)")
+        if reply.pk == comment.parent_id:
+            return format_html(' <span class="thread-mark">{}</span>', "(the reply it answers)")
+        if reply.pk in ancestors:
+            return format_html(' <span class="thread-mark">{}</span>', "(further up its thread)")
+        return ""
 
     @admin.display(description="in reply to")
     def in_reply_to(self, comment):
@@ -181,12 +260,18 @@ class CommentAdmin(PersonalDataPage, ApproveAndReplyPage, admin.ModelAdmin):
             Truncator(comment.text).chars(200),
         )
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.has_change_permission(request, obj):
+            context["decisions"] = buttons_for(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     # --- The queue: counts per status above the list ---------------------------------------
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
             "status_links": self._status_links(request),
             "can_export": self.has_view_permission(request),
+            "can_decide": self.has_change_permission(request),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from comments.client import form_issued_token
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.moderators import may_moderate
 from comments.pending import own_pending_ids, remembered_author
 from comments.policy import ReplyPolicy
 from comments.threads import discussion_page
@@ -36,8 +37,16 @@ def comment_section(context, post):
     replying_to = _as_int(
         bound_form["parent"].value() if bound_form else request.GET.get("replytocom")
     )
+    # A moderator sees the pending replies in place, with buttons to decide them; their
+    # page is private (a session cookie) and never answered from a visitor's copy.
+    moderating = may_moderate(request.user)
     discussion = discussion_page(
-        post, policy, own_pending_ids(request), request.GET.get("cpage"), showing=replying_to
+        post,
+        policy,
+        own_pending_ids(request),
+        request.GET.get("cpage"),
+        showing=replying_to,
+        moderator=moderating,
     )
     form = bound_form or _blank_form(request, post, policy, discussion, replying_to)
     return {
@@ -49,6 +58,7 @@ def comment_section(context, post):
         "is_open": policy.accepts_replies(post),
         "form": form,
         "replying_to": _replying_to(form, discussion.comments()),
+        "moderating": moderating,
     }
 
 

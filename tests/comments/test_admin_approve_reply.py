@@ -91,5 +91,5 @@ def test_queue_rows_link_to_approve_and_reply(client, moderator):
     pending = make_comment(make_post(), status="pending")
     approved = make_comment(make_post())
     html = client.get(reverse(QUEUE)).content.decode()
-    assert f'<a href="{approve_reply_url(pending)}">Approve and reply</a>' in html
-    assert f'<a href="{approve_reply_url(approved)}">Reply</a>' in html
+    assert f'href="{approve_reply_url(pending)}" class="reply-link">Approve and reply</a>' in html
+    assert f'href="{approve_reply_url(approved)}" class="reply-link">Reply</a>' in html

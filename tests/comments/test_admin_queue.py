@@ -33,8 +33,7 @@ def test_queue_shows_post_reason_and_a_staff_mark_pending_first(client, moderato
     assert texts == ["Waiting for you", "From the office", "Approved long ago"]
     html = response.content.decode()
     assert "Peer support week" in html and "Held: links" in html
-    assert '<td class="field-staff_mark">Staff</td>' in html
-    assert html.count('<td class="field-staff_mark">Staff</td>') == 1
+    assert html.count('<span class="staff-badge">Staff</span>') == 1
 
 
 def test_counts_per_status_link_to_each_status(client, moderator):
