@@ -56,18 +56,19 @@ def fts5_query(terms: list[str]) -> str:
 
 
 def _matching_sqlite(queryset: QuerySet, terms: list[str], index: Index) -> QuerySet:
-    fts, query = index.fts_table, fts5_query(terms)
-    found = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [query])  # nosec B611
+    fts = index.fts_table
     weights = ", ".join(str(weight) for weight in index.weights)
-    # bm25() is lower for better matches; negated so that higher is better on both databases.
-    # Correlated by rowid, which FTS5 looks up directly: run only for the rows found.
-    rank = RawSQL(
-        f"SELECT -bm25({fts}, {weights}) FROM {fts} "  # nosec B611
-        f"WHERE {fts} MATCH %s AND {fts}.rowid = {index.table}.id",
-        [query],
-        output_field=FloatField(),
+    # Joined, not a subquery: SQLite then walks the index's matches first and reads bm25()
+    # from the same cursor, instead of matching again for every row (300 µs a row). extra()
+    # is the ORM's one way to join a table no model describes.
+    joined = queryset.extra(  # noqa: S610 (no user input in the SQL: the query is a parameter)
+        tables=[fts],
+        where=[f"{fts}.rowid = {index.table}.id", f"{fts} MATCH %s"],
+        params=[fts5_query(terms)],
     )
-    return queryset.filter(pk__in=found).alias(rank=rank)
+    # bm25() is lower for better matches; negated so that higher is better on both databases.
+    rank = RawSQL(f"-bm25({fts}, {weights})", [], output_field=FloatField())  # nosec B611
+    return joined.alias(rank=rank)
 
 
 def _matching_postgres(queryset: QuerySet, terms: list[str], index: Index) -> QuerySet:
