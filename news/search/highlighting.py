@@ -7,7 +7,6 @@ from django.utils.safestring import SafeString
 
 from news.search import limits
 
-
 # Endings taken off a term to mark the other forms of its word that the stemming index finds
 # ("supporting" found "support"): a rough English rule, enough to show why a result matched.
 _ENDINGS = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "y")

@@ -157,6 +157,7 @@ def test_sitemap_changes_when_a_post_expires(client):
 
 def test_sitemap_queries_do_not_grow_with_posts(client, django_assert_max_num_queries):
     """Neither the index's nor a page's."""
+
     def add_posts(count):
         for _ in range(count):
             post = make_post()
