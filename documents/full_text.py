@@ -28,6 +28,8 @@ POSTGRES_CONFIG = "english"
 # Characters of a long text (a paper's) that are indexed: far beyond any real paper's words,
 # and under PostgreSQL's 1 MB limit for one tsvector.
 MAX_INDEXED_CHARACTERS = 500_000
+# The SQLite triggers keeping an index current, in the order sqlite_index_sql makes them.
+TRIGGERS = ("insert", "delete", "update")
 
 
 @dataclass(frozen=True)
@@ -105,10 +107,41 @@ def sqlite_index_sql(index: Index) -> list[str]:
     ]
 
 
+def restore_sqlite_triggers(connection, index: Index) -> bool:
+    """Make again the triggers of an index whose table a later migration remade, and refill it.
+
+    SQLite alters a table by making a new one and dropping the old, and its triggers go with
+    it: so after every migrate (post_migrate), an index missing a trigger is mended. True if
+    it was.
+    """
+    if connection.vendor != "sqlite":
+        return False
+    fts = index.fts_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT type, name FROM sqlite_master WHERE name = %s OR (type = 'trigger' "
+            "AND tbl_name = %s)",
+            [fts, index.table],
+        )
+        found = set(cursor.fetchall())
+        if ("table", fts) not in found:
+            return False  # not migrated this far yet
+        statements = sqlite_index_sql(index)
+        triggers = {
+            f"{fts}_{event}": sql for event, sql in zip(TRIGGERS, statements[1:4], strict=True)
+        }
+        missing = [sql for name, sql in triggers.items() if ("trigger", name) not in found]
+        for statement in missing:
+            cursor.execute(statement)
+        if missing:
+            cursor.execute(statements[-1])  # rows written meanwhile were not indexed
+    return bool(missing)
+
+
 def sqlite_drop_sql(index: Index) -> list[str]:
     fts = index.fts_table
     return [
-        *(f"DROP TRIGGER IF EXISTS {fts}_{event}" for event in ("insert", "delete", "update")),
+        *(f"DROP TRIGGER IF EXISTS {fts}_{event}" for event in TRIGGERS),
         f"DROP TABLE IF EXISTS {fts}",
     ]
 

@@ -2,6 +2,7 @@
 write (save, bulk_create, update, delete, unpublishing), on SQLite FTS5 and PostgreSQL alike."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -119,3 +120,20 @@ def test_the_index_is_the_databases_own():
                 "documents_document_fts",
                 "news_post_fts",
             ]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite remakes tables to alter them")
+def test_a_table_remade_by_a_later_migration_gets_its_index_triggers_back():
+    make_post(title="Before the migration")
+    with connection.schema_editor() as editor:
+        editor._remake_table(Post)  # what AddField of a NOT NULL column does on SQLite
+    make_post(title="Meanwhile, unindexed")
+    assert not Post.objects.search(["meanwhile"]).exists()
+
+    call_command("migrate", verbosity=0)  # nothing to migrate: post_migrate still runs
+
+    assert Post.objects.search(["meanwhile"]).exists()
+    make_post(title="After the repair")
+    assert Post.objects.search(["repair"]).exists()
+    assert Post.objects.search(["before"]).exists()
