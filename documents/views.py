@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from documents import search_query
+from documents import full_text, search_query
 from documents.accessibility import accessible_format_mailto
 from documents.downloads import Download
 from documents.models import Document
@@ -49,9 +49,10 @@ class LibraryView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        documents = Document.objects.public().containing(
-            self.query.split()[: search_query.MAX_TERMS]
-        )
+        documents = Document.objects.public()
+        if terms := self.query.split()[: search_query.MAX_TERMS]:
+            # Through the full-text index, stemmed: "supporting" finds "support".
+            documents = full_text.matching(documents, terms, search_query.PAPERS)
         # The text inside a paper can run to megabytes: searched by the database, never loaded.
         return documents.defer("text").order_by(*SORTS[self.sort][1])
 

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
 from imroc_site.views import favicon, healthz, privacy_notice, robots_txt, two_factor_settings
@@ -16,7 +16,19 @@ urlpatterns = [
     path("", include("news.urls")),
     path("comments/", include("comments.urls")),
     path("papers/", include("documents.urls")),
-    path("sitemap.xml", conditional_on_content(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # An index of the sitemap's pages (news.sitemaps), each a section's page: ?p=2 and on.
+    path(
+        "sitemap.xml",
+        conditional_on_content(index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        conditional_on_content(sitemap),
+        {"sitemaps": sitemaps},
+        name="sitemap_section",
+    ),
     path("privacy/", privacy_notice, name="privacy"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("healthz", healthz, name="healthz"),

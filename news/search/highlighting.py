@@ -7,12 +7,29 @@ from django.utils.safestring import SafeString
 
 from news.search import limits
 
+# Endings taken off a term to mark the other forms of its word that the stemming index finds
+# ("supporting" found "support"): a rough English rule, enough to show why a result matched.
+_ENDINGS = ("ations", "ation", "ings", "ing", "ies", "ied", "ers", "er", "ed", "es", "ly", "s", "y")
+_SHORTEST_STEM = 4
+
+
+def stem(term: str) -> str:
+    """The start shared by the forms of `term`'s word: "supporting" and "support" → "support"."""
+    for ending in _ENDINGS:
+        if term.endswith(ending) and len(term) - len(ending) >= _SHORTEST_STEM:
+            return term[: -len(ending)]
+    return term
+
 
 def matcher(terms: list[str]) -> re.Pattern:
-    """A pattern finding any of the terms, whatever their case; the match is group 1."""
-    # Longest first, so "recovery" is marked whole rather than as "recover" + "y".
-    alternatives = sorted((re.escape(term) for term in terms), key=len, reverse=True)
-    return re.compile(f"({'|'.join(alternatives)})", re.IGNORECASE)
+    """A pattern finding any of the terms, or a word sharing its stem, whatever their case;
+    the match is group 1."""
+    # Whole words from a stem first, then the terms themselves, longest first, so "recovery"
+    # is marked whole rather than as "recover" + "y".
+    stems = sorted({stem(term) for term in terms}, key=len, reverse=True)
+    words = [rf"\b{re.escape(start)}\w*" for start in stems]
+    literal = sorted((re.escape(term) for term in terms), key=len, reverse=True)
+    return re.compile(f"({'|'.join(words + literal)})", re.IGNORECASE)
 
 
 def mark_terms(text: str, terms: list[str]) -> SafeString:

@@ -26,7 +26,7 @@ class Result:
     title: str
     url: str
     date: datetime
-    score: int
+    score: float
     summary: str  # a post's excerpt or a paper's description: plain text
     body_text: str = ""  # a post's body as plain text; for a paper, the page quoted from
     note: str = ""  # e.g. "PDF, 375KB" for a paper

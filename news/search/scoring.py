@@ -1,45 +1,36 @@
-"""How the database ranks rows for a search: each term scores the best field holding it.
+"""How the database ranks rows for a search, through its full-text index (documents.full_text).
 
-A title match outranks a summary match, which outranks a mention in the body; a title holding
-the whole phrase earns a bonus. Used by Post.objects.search() and for papers alike.
+A title match outranks a summary match, which outranks a mention in the body (the columns'
+weights); a title holding the whole phrase comes before any without it. Used by
+Post.objects.search() and for papers alike.
 """
 
-from functools import reduce
-from operator import or_
+from django.db.models import Case, F, FloatField, Value, When
 
-from django.db.models import Case, Expression, Q, Value, When
+from documents.full_text import Index, matching
+from documents.search_query import PAPERS
 
-TITLE_WEIGHT = 10
-SUMMARY_WEIGHT = 4  # a post's excerpt, a paper's description: both summarise the whole
-BODY_WEIGHT = 1  # a post's body, the text inside a paper
-PHRASE_IN_TITLE_BONUS = 20
+TITLE_WEIGHT = 10.0
+SUMMARY_WEIGHT = 4.0  # a post's excerpt, a paper's description: both summarise the whole
+BODY_WEIGHT = 1.0  # a post's body, the text inside a paper
+# Above any rank the index gives (bm25 and ts_rank stay far below it).
+PHRASE_IN_TITLE_BONUS = 1_000.0
 
-# (weight, field), best field first.
-POST_FIELDS = [(TITLE_WEIGHT, "title"), (SUMMARY_WEIGHT, "excerpt"), (BODY_WEIGHT, "body_text")]
-PAPER_FIELDS = [(TITLE_WEIGHT, "title"), (SUMMARY_WEIGHT, "description"), (BODY_WEIGHT, "text")]
-
-
-def ranked(queryset, terms: list[str], fields: list[tuple[int, str]]):
-    """Rows holding every term in at least one of `fields`, annotated with a `score`.
-
-    `fields` pairs a weight with a field name, best field first; each term scores the weight
-    of the best field holding it.
-    """
-    every_term = Q()
-    score: Expression = Value(0)
-    for term in terms:
-        conditions = [(weight, _contains(field, term)) for weight, field in fields]
-        every_term &= reduce(or_, (condition for _, condition in conditions))
-        # The filter guarantees the term is in some field, so the last one needs no test:
-        # long bodies are then scanned once per term (in the filter), never again to score.
-        *tested, (last_weight, _) = conditions
-        whens = [When(condition, then=Value(weight)) for weight, condition in tested]
-        score += Case(*whens, default=Value(last_weight))
-    if len(terms) > 1:
-        phrase_in_title = _contains("title", " ".join(terms))
-        score += Case(When(phrase_in_title, then=Value(PHRASE_IN_TITLE_BONUS)), default=Value(0))
-    return queryset.filter(every_term).annotate(score=score)
+POST_FIELDS = Index(
+    table="news_post",
+    columns=("title", "excerpt", "body_text"),
+    weights=(TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT),
+)
+PAPER_FIELDS = PAPERS
 
 
-def _contains(field: str, term: str) -> Q:
-    return Q(**{f"{field}__icontains": term})
+def ranked(queryset, terms: list[str], fields: Index):
+    """Rows holding every term (stemmed) in at least one indexed column, with a `score`."""
+    found = matching(queryset, terms, fields)
+    if len(terms) < 2:
+        return found.annotate(score=F("rank"))
+    # Titles are short: looking for the phrase in those found costs little.
+    title = fields.columns[0]
+    phrase = When(**{f"{title}__icontains": " ".join(terms)}, then=Value(PHRASE_IN_TITLE_BONUS))
+    bonus = Case(phrase, default=Value(0.0), output_field=FloatField())
+    return found.annotate(score=F("rank") + bonus)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from documents.models import Document
 from news.models import Category, Post
+from news.sitemaps import PostSitemap
 from tests.factories import attach, make_document, make_post, make_unpublished_posts
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +21,26 @@ SERVER = "http://testserver"
 
 
 def sitemap(client) -> dict[str, str | None]:
-    """Each address in the sitemap, with its lastmod (or None)."""
-    response = client.get(reverse("sitemap"))
+    """Each address in the sitemap, through its index and every page, with its lastmod."""
+    urls = {}
+    for page in sitemap_pages(client):
+        root = get_sitemap_xml(client, page)
+        for url in root.findall(f"{SITEMAP}url"):
+            urls[url.findtext(f"{SITEMAP}loc")] = url.findtext(f"{SITEMAP}lastmod")
+    return urls
+
+
+def sitemap_pages(client) -> list[str]:
+    """The addresses of the sitemap's pages, as its index lists them."""
+    root = get_sitemap_xml(client, reverse("sitemap"))
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    return [entry.findtext(f"{SITEMAP}loc") for entry in root.findall(f"{SITEMAP}sitemap")]
+
+
+def get_sitemap_xml(client, url: str) -> ET.Element:
+    response = client.get(url.removeprefix(SERVER))
     assert response.status_code == 200, response.status_code
-    root = ET.fromstring(response.content)  # noqa: S314 (our own response, not untrusted input)
-    return {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
-        for url in root.findall(f"{SITEMAP}url")
-    }
+    return ET.fromstring(response.content)  # noqa: S314 (our own response, not untrusted input)
 
 
 def absolute(path: str) -> str:
@@ -131,30 +144,70 @@ def test_sitemap_changes_when_a_post_expires(client):
     expiry = timezone.now() + timedelta(hours=1)
     attach(make_post(title="Stays"), make_document())
     going = make_post(title="Goes", days_ago=2, expires_at=expiry)
-    first = client.get(reverse("sitemap"))
+    posts = reverse("sitemap_section", kwargs={"section": "posts"})
+    first = client.get(posts)
+    assert going.get_absolute_url().encode() in first.content
 
     with time_machine.travel(expiry + timedelta(minutes=1)):
         since = {"if-modified-since": first["Last-Modified"]}
-        response = client.get(reverse("sitemap"), headers=since)
+        response = client.get(posts, headers=since)
     assert response.status_code == 200
     assert going.get_absolute_url().encode() not in response.content
 
 
 def test_sitemap_queries_do_not_grow_with_posts(client, django_assert_max_num_queries):
+    """Neither the index's nor a page's."""
+
     def add_posts(count):
         for _ in range(count):
             post = make_post()
             post.tags.add(f"tag {post.pk}")
             attach(post, make_document(name=f"paper-{post.pk}.pdf"))
 
+    posts = reverse("sitemap_section", kwargs={"section": "posts"})
     add_posts(2)
     client.get(reverse("sitemap"))
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("sitemap"))
+    with CaptureQueriesContext(connection) as few_on_a_page:
+        client.get(posts)
 
     add_posts(20)
     with django_assert_max_num_queries(len(few)):
         assert client.get(reverse("sitemap")).status_code == 200
+    with django_assert_max_num_queries(len(few_on_a_page)):
+        assert client.get(posts).status_code == 200
+
+
+def test_the_sitemap_is_an_index_of_pages_of_at_most_the_limit(client, monkeypatch):
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    made = [make_post(title=f"Post {n}") for n in range(5)]
+
+    pages = [page.removeprefix(SERVER) for page in sitemap_pages(client)]
+
+    posts = reverse("sitemap_section", kwargs={"section": "posts"})
+    assert [page for page in pages if page.startswith(posts)] == [
+        posts,
+        f"{posts}?p=2",
+        f"{posts}?p=3",
+    ]
+    on_pages = [
+        [url.findtext(f"{SITEMAP}loc") for url in get_sitemap_xml(client, page)]
+        for page in pages
+        if page.startswith(posts)
+    ]
+    assert [len(found) for found in on_pages] == [2, 2, 1]
+    # In the order they were written, each once.
+    assert sum(on_pages, []) == [absolute(post.get_absolute_url()) for post in made]
+    assert client.get(posts, {"p": 4}).status_code == 404
+    assert client.get(reverse("sitemap_section", kwargs={"section": "nope"})).status_code == 404
+
+
+def test_a_sitemap_page_answers_not_modified_when_nothing_changed(client):
+    make_post()
+    posts = reverse("sitemap_section", kwargs={"section": "posts"})
+    first = client.get(posts)
+    assert client.get(posts, headers={"if-none-match": first["ETag"]}).status_code == 304
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
