@@ -38,7 +38,7 @@ def test_editor_creates_a_post_and_becomes_its_author(client, django_user_model)
             "title": "Fresh news",
             "slug": "fresh-news",
             "body": "Hello.",
-            "status": "published",
+            "_publish": "Publish",
             "category": Category.objects.get(slug="news").pk,
             "author": editor.pk,
             "attachments-TOTAL_FORMS": "0",
