@@ -71,7 +71,7 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 @admin.register(Post)
 class PostAdmin(PostPublishingMixin, DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
     class Media:
-        js = ["news/editor-label.js", "news/post-form.js"]
+        js = ["news/editor-label.js", "news/post-form.js", "news/post-form-labels.js"]
         css = {"all": ["news/post-form.css"]}
 
     # Its messages say why an upload is refused (Django's field would only say "invalid").
