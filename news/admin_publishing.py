@@ -38,9 +38,9 @@ else:
 # How the Schedule button and the messages write a date: "8 Dec 2026, 09:30" (UK time).
 DATE_SHOWN = "j M Y, H:i"
 # The fields folded away under "Advanced": the form's heading says what is inside.
-ADVANCED_FIELDS = ["slug", "excerpt", "comments_open", "expires_at"]
+ADVANCED_FIELDS = ("slug", "excerpt", "comments_open", "expires_at")
 ADVANCED_TITLE = "Advanced: web address, summary for search engines, replies, take-down time"
-EVENT_FIELDS = ["event_start", "event_end", "event_location"]
+EVENT_FIELDS = ("event_start", "event_end", "event_location")
 # The pickers beside which Django would offer to change or delete the chosen user or
 # category, for everyone, from the post form: one slip away from losing a category.
 PLAIN_PICKERS = {"category", "author"}
@@ -87,11 +87,10 @@ class PostPublishingMixin(_Base):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in PLAIN_PICKERS and isinstance(
-            getattr(formfield, "widget", None), RelatedFieldWidgetWrapper
-        ):
-            formfield.widget.can_change_related = False
-            formfield.widget.can_delete_related = False
+        widget = getattr(formfield, "widget", None)
+        if db_field.name in PLAIN_PICKERS and isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_change_related = False
+            widget.can_delete_related = False
         if db_field.name == "slug" and formfield is not None:
             # The site's own address, only known per request; post-form.js adds the slug.
             prefix = request.build_absolute_uri(reverse("news:post_detail", args=["-"]))[:-2]
@@ -135,7 +134,10 @@ class PostPublishingMixin(_Base):
         if not any(name in adminform.form.errors for name in ADVANCED_FIELDS):
             return
         adminform.fieldsets = [
-            (name, {**options, "classes": [c for c in options.get("classes", ()) if c != "collapse"]})
+            (
+                name,
+                {**options, "classes": [c for c in options.get("classes", ()) if c != "collapse"]},
+            )
             for name, options in adminform.fieldsets
         ]
 
@@ -219,7 +221,11 @@ class PostPublishingMixin(_Base):
             response = render(
                 request,
                 "admin/news/post/preview_errors.html",
-                {**self.admin_site.each_context(request), "errors": errors, "title": "Preview not shown yet"},
+                {
+                    **self.admin_site.each_context(request),
+                    "errors": errors,
+                    "title": "Preview not shown yet",
+                },
             )
         # An unpublished post: no cache keeps it, no search engine lists it.
         response["Cache-Control"] = "private, no-store"
@@ -301,7 +307,7 @@ class PostPublishingMixin(_Base):
             services.unpublish([post], by=request.user)
             self.message_user(
                 request,
-                f"The post “{post}” was unpublished: it is a draft again and no longer on the site.",
+                f"The post “{post}” was unpublished: it is a draft again, no longer on the site.",
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(self._url("change", post))

@@ -42,7 +42,7 @@ def action_bar_in_view(page: Page) -> None:
     assert page.evaluate("window.scrollY") > 0, "the form should be long enough to scroll"
     box = page.locator(".post-actions").bounding_box()
     viewport = page.viewport_size
-    assert box and 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"], box
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"], box
     expect(page.get_by_role("button", name="Preview (opens in a new tab)")).to_be_in_viewport()
 
 

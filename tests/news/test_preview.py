@@ -1,10 +1,8 @@
 from datetime import timedelta
-
 from pathlib import Path
 
 import pytest
 import time_machine
-from taggit.models import Tag
 from django.conf import settings
 from django.core import signing
 from django.db import connection
@@ -12,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from news.models import Attachment, Post
 from news.preview import make_preview_token, preview_path

@@ -133,9 +133,7 @@ def change_page(client, post):
     return client.get(reverse("admin:news_post_change", args=[post.pk])).content.decode()
 
 
-def test_save_draft_keeps_a_new_post_a_draft_stays_on_the_form_and_keeps_a_revision(
-    client, editor
-):
+def test_save_draft_keeps_a_new_post_a_draft_stays_on_the_form_and_keeps_a_revision(client, editor):
     response = client.post(reverse("admin:news_post_add"), form_data(_draft="1"))
 
     post = Post.objects.get(slug="spring-update")
