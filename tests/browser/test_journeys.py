@@ -80,7 +80,7 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
     title = page.get_by_label("Title")
     title.fill(POST_TITLE)
     title.press("Tab")  # the admin's prepopulate script fills the slug from the title
-    expect(page.get_by_role("textbox", name="Web address")).to_have_value(POST_SLUG)
+    expect(page.locator("#id_slug")).to_have_value(POST_SLUG)  # under "Advanced"
     # A new post starts in News, and stays there.
     expect(page.get_by_label("Category").locator("option:checked")).to_have_text("News")
     page.get_by_label("Tags").fill(", ".join(POST_TAGS))
