@@ -106,7 +106,7 @@ class PostPublishingMixin(_Base):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         # The date as typed, when the form came back with errors; else as stored.
-        typed = form.cleaned_data.get("published_at") if form.is_bound else None
+        typed = getattr(form, "cleaned_data", {}).get("published_at")
         published_at = typed if form.is_bound else getattr(obj, "published_at", None)
         published = obj is not None and obj.status == Post.Status.PUBLISHED
         can_save = self.has_change_permission(request, obj) if obj else add
