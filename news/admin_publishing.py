@@ -164,13 +164,15 @@ class PostPublishingMixin(_Base):
     def _saved(self, request, post: Post, verb: str):
         post.refresh_from_db()
         state = post.state
-        done = {
-            Post.State.DRAFT: "as a draft",
-            Post.State.SCHEDULED: "and scheduled for "
-            + format_date(timezone.localtime(post.published_at), DATE_SHOWN),
-            Post.State.PUBLISHED: "and published",
-            Post.State.EXPIRED: "(not on the site: its take-down time has passed)",
-        }[state]
+        if state == Post.State.SCHEDULED:
+            when = timezone.localtime(post.published_at)
+            done = f"and scheduled for {format_date(when, DATE_SHOWN)}"
+        else:
+            done = {
+                Post.State.DRAFT: "as a draft",
+                Post.State.PUBLISHED: "and published",
+                Post.State.EXPIRED: "(not on the site: its take-down time has passed)",
+            }[state]
         if state == Post.State.PUBLISHED:
             link, link_text = post.get_absolute_url(), "View post"
         else:

@@ -214,3 +214,16 @@ def test_event_fields_are_marked_for_showing_only_with_events(client, editor):
 
     assert 'class="module aligned post-event-fields"' in html
     assert f'data-events-category="{Category.objects.get(slug="events").pk}"' in html
+
+
+def test_an_events_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(client, editor):
+    events = Category.objects.get(slug="events").pk
+    data = form_data(title="Open day", category=events, body="<p>Kept words.</p>", _publish="1")
+
+    response = client.post(reverse("admin:news_post_add"), data)
+
+    assert response.status_code == 200 and not Post.objects.exists()
+    html = response.content.decode()
+    fieldset = html.split('class="module aligned post-event-fields"', 1)[1].split("</fieldset>")[0]
+    assert "An event needs a start date and time." in fieldset  # post-form.js keeps it shown
+    assert 'value="Open day"' in html and "Kept words." in html
