@@ -239,6 +239,8 @@ def test_preview_before_the_first_save_shows_the_form_and_keeps_nothing(client, 
 def test_preview_of_unsaved_edits_shows_them_and_leaves_the_post_as_it_was(client, editor):
     post = draft(title="As saved")
     url = reverse("admin:news_post_preview_edits", args=[post.pk])
+    form = client.get(reverse("admin:news_post_change", args=[post.pk])).content.decode()
+    assert f'formaction="{url}" formtarget="_blank"' in form  # the form's Preview button
 
     response = client.post(url, form_data(post, title="As edited", body="<p>New words.</p>"))
 
