@@ -8,6 +8,13 @@ from django.utils.html import format_html
 
 from documents.disk_full import DiskFullAdminMixin
 from news import services
+from news.admin_publishing import (
+    ADVANCED_FIELDS,
+    ADVANCED_TITLE,
+    EVENT_FIELDS,
+    PostPublishingMixin,
+    chosen_status,
+)
 from news.admin_revisions import PostHistoryMixin
 from news.images import ImageUploadField
 from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect
@@ -62,9 +69,10 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
+class PostAdmin(PostPublishingMixin, DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
     class Media:
-        js = ["news/editor-label.js"]
+        js = ["news/editor-label.js", "news/post-form.js", "news/post-form-labels.js"]
+        css = {"all": ["news/post-form.css"]}
 
     # Its messages say why an upload is refused (Django's field would only say "invalid").
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
@@ -77,20 +85,25 @@ class PostAdmin(DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
     inlines = [AttachmentInline]
     actions = ["publish", "unpublish"]
     change_form_template = "admin/news/post/change_form.html"
+    # Short: what every post needs first; events' fields only show for Events (post-form.js),
+    # the rest folded under a heading that says what it holds. Status is set by the buttons.
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "tags", "body", "signature"]}),
-        ("Listing and sharing", {"fields": ["excerpt", "image", "image_alt"]}),
+        (None, {"fields": ["title", "category", "tags", "body", "signature"]}),
+        ("Featured image", {"fields": ["image", "image_alt"]}),
         (
             "Event details (for posts in Events)",
-            {"fields": ["event_start", "event_end", "event_location"]},
+            {"fields": EVENT_FIELDS, "classes": ["post-event-fields"]},
         ),
         (
             "Publishing (times are UK time, Europe/London)",
-            {"fields": ["status", "published_at", "expires_at", "author", "comments_open"]},
+            {"fields": ["published_at", "author"]},
         ),
+        (ADVANCED_TITLE, {"fields": ADVANCED_FIELDS, "classes": ["collapse", "post-advanced"]}),
     ]
 
     def save_model(self, request, obj, form, change):
+        # The button pressed (Save draft, Publish, Update) chooses the status.
+        obj.status = chosen_status(request.POST, obj)
         if change:
             record_prior_state(obj.pk)
         old_slug = form.initial.get("slug") if change else None

@@ -154,10 +154,12 @@ class Post(models.Model):
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(
+        "web address",
         max_length=255,
         unique=True,
-        help_text="The last part of the post's address. Changing it keeps the old address "
-        "working: visitors are redirected.",
+        help_text="The last part of the post's address on the site: lower-case letters, "
+        "numbers and hyphens. Changing it keeps the old address working: visitors are "
+        "redirected.",
     )
     category = models.ForeignKey(
         Category,

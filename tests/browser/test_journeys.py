@@ -72,15 +72,15 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
     added = f"paper “\u2068{re.escape(PAPER_TITLE)}\u2069” was added"
     expect(success_message(page, added)).to_be_visible()
 
-    # News and events › Posts › Add post
+    # News and events › Posts › New post
     page.goto("/admin/")
     page.get_by_role("link", name="Posts", exact=True).click()
-    page.get_by_role("link", name="Add post").click()
-    expect(page.get_by_role("heading", name="Add post")).to_be_visible()
+    page.get_by_role("link", name="New post").click()
+    expect(page.get_by_role("heading", name="New post")).to_be_visible()
     title = page.get_by_label("Title")
     title.fill(POST_TITLE)
     title.press("Tab")  # the admin's prepopulate script fills the slug from the title
-    expect(page.get_by_label("Slug")).to_have_value(POST_SLUG)
+    expect(page.locator("#id_slug")).to_have_value(POST_SLUG)  # under "Advanced"
     # A new post starts in News, and stays there.
     expect(page.get_by_label("Category").locator("option:checked")).to_have_text("News")
     page.get_by_label("Tags").fill(", ".join(POST_TAGS))
@@ -93,8 +93,7 @@ def publish_post_with_paper(page: Page, editor, pdf_file: Path) -> None:
     page.get_by_role("option", name=PAPER_TITLE).click()
     expect(papers.get_by_role("combobox").first).to_contain_text(PAPER_TITLE)
 
-    page.get_by_label("Status").select_option(label="Published")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     added = f"post “\u2068{re.escape(POST_TITLE)}\u2069” was added"
     expect(success_message(page, added)).to_be_visible()
 

@@ -1,4 +1,5 @@
-"""The posts' admin: bulk publishing, the post list, and the post form."""
+"""The posts' admin: bulk publishing, the post list, and the post form (its words, fields
+and the message after saving)."""
 
 from datetime import timedelta
 
@@ -10,8 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
+from news.admin_publishing import ADVANCED_TITLE
 from news.models import Category, Post
+from news.preview import read_preview_token
 from tests.factories import make_comment, make_post, make_staff
+from tests.news.conftest import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +42,7 @@ def test_editor_creates_a_post_and_becomes_its_author(client, django_user_model)
             "title": "Fresh news",
             "slug": "fresh-news",
             "body": "Hello.",
-            "status": "published",
+            "_publish": "Publish",
             "category": Category.objects.get(slug="news").pk,
             "author": editor.pk,
             "attachments-TOTAL_FORMS": "0",
@@ -146,3 +150,80 @@ def test_the_post_form_says_which_time_zone_its_dates_are_in(client, django_user
     html = client.get(reverse("admin:news_post_add")).content.decode()
     assert "Publishing (times are UK time, Europe/London)" in html
     assert html.count("UK time") >= 4  # publication, take-down, event start and end
+
+
+def saved_message(response) -> str:
+    return next(iter(response.context["messages"])).message
+
+
+def test_the_message_after_saving_links_to_the_public_post_or_its_preview(client, editor):
+    add = reverse("admin:news_post_add")
+    response = client.post(add, form_data(title="<b>Bold</b> news", _publish="1"), follow=True)
+    post = Post.objects.get()
+    message = saved_message(response)
+    assert message.startswith("The post “\u2068&lt;b&gt;Bold&lt;/b&gt; news\u2069” was added")
+    assert f'<a href="{post.get_absolute_url()}"' in message and "View post" in message
+
+    response = client.post(add, form_data(slug="a-draft", _draft="1"), follow=True)
+    message = saved_message(response)
+    assert "was added as a draft" in message and "Preview it" in message
+    token = message.split('href="/preview/', 1)[1].split("/", 1)[0]
+    assert read_preview_token(token)["post"] == Post.objects.get(slug="a-draft").pk
+
+
+def test_the_post_pages_speak_plain_words(client, editor):
+    changelist = client.get(reverse("admin:news_post_changelist")).content.decode()
+    assert "<h1>Posts</h1>" in changelist and "Select post to change" not in changelist
+    assert ">New post</a>" in changelist
+
+    add = client.get(reverse("admin:news_post_add")).content.decode()
+    assert "<h1>New post</h1>" in add and "Add post" not in add
+    assert ">Web address:</label>" in add and ">Slug:</label>" not in add
+    assert 'data-prefix="http://testserver/news/"' in add  # the full address, beside it
+    assert ">Tags:</label>" in add
+
+    change = client.get(reverse("admin:news_post_change", args=[make_post().pk]))
+    assert "<h1>Edit post</h1>" in change.content.decode()
+
+
+def test_category_and_author_pickers_offer_no_change_or_delete(client, editor):
+    html = client.get(reverse("admin:news_post_add")).content.decode()
+
+    for field in ("category", "author"):
+        assert f"change_id_{field}" not in html and f"delete_id_{field}" not in html
+    assert 'id="id_category"' in html and 'id="id_author"' in html
+
+
+def test_advanced_fields_are_folded_under_a_heading_that_says_what_is_inside(client, editor):
+    html = client.get(reverse("admin:news_post_add")).content.decode()
+    folded = html.split("<details>", 1)[1].split("</details>", 1)[0]
+    assert ADVANCED_TITLE in folded
+    for field in ("slug", "excerpt", "comments_open", "expires_at"):
+        assert f'name="{field}' in folded
+    assert 'name="status"' not in html  # the buttons set it
+
+    # A mistake in a folded field is shown open, beside the field.
+    response = client.post(reverse("admin:news_post_add"), form_data(slug="2024"))
+    html = response.content.decode()
+    assert "<details>" not in html and ADVANCED_TITLE in html
+    assert "An address of digits only would clash with the yearly archives." in html
+
+
+def test_event_fields_are_marked_for_showing_only_with_events(client, editor):
+    html = client.get(reverse("admin:news_post_add")).content.decode()
+
+    assert 'class="module aligned post-event-fields"' in html
+    assert f'data-events-category="{Category.objects.get(slug="events").pk}"' in html
+
+
+def test_an_events_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(client, editor):
+    events = Category.objects.get(slug="events").pk
+    data = form_data(title="Open day", category=events, body="<p>Kept words.</p>", _publish="1")
+
+    response = client.post(reverse("admin:news_post_add"), data)
+
+    assert response.status_code == 200 and not Post.objects.exists()
+    html = response.content.decode()
+    fieldset = html.split('class="module aligned post-event-fields"', 1)[1].split("</fieldset>")[0]
+    assert "An event needs a start date and time." in fieldset  # post-form.js keeps it shown
+    assert 'value="Open day"' in html and "Kept words." in html

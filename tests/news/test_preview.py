@@ -1,17 +1,22 @@
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import signing
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
-from news.models import Post
+from news.models import Attachment, Post
 from news.preview import make_preview_token, preview_path
 from news.services import publish, unpublish
 from tests.factories import attach, make_comment, make_document, make_post, make_staff
+from tests.news.conftest import form_data, photo, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +42,7 @@ def test_preview_link_shows_a_draft_without_logging_in(client):
 def test_preview_is_never_cached_indexed_or_passed_on(client):
     response = client.get(preview_path(draft()))
 
-    assert response["Cache-Control"] == "private, no-store"
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
     assert "noindex" in response["X-Robots-Tag"]
     assert response["Referrer-Policy"] == "no-referrer"
     assert '<meta name="robots" content="noindex">' in response.content.decode()
@@ -189,3 +194,84 @@ def test_bulk_unpublishing_revokes_links_too(client, django_user_model):
     )
     client.logout()
     assert client.get(link).status_code == 404
+
+
+# --- Preview from the post form, before or without saving -----------------------------------
+
+UNSAVED = reverse("admin:news_post_preview_unsaved")
+
+
+def files_in_media():
+    return sorted(str(path) for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file())
+
+
+def test_preview_before_the_first_save_shows_the_form_and_keeps_nothing(client, editor):
+    paper = make_document(title="Annual report", name="annual.pdf")
+    files = files_in_media()
+    data = form_data(
+        title="Not saved yet",
+        body="<p>Words typed a moment ago.</p>",
+        tags="Brand new tag",
+        image_alt="A flag",
+        **{
+            "attachments-TOTAL_FORMS": "1",
+            "attachments-0-document": paper.pk,
+            "attachments-0-position": "0",
+        },
+    )
+
+    response = client.post(UNSAVED, {**data, "image": upload("flag.jpg", photo(800, 400))})
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "news/post_detail.html"
+    html = response.content.decode()
+    assert "Not saved yet" in html and "Words typed a moment ago." in html
+    assert "Brand new tag" in html and "Annual report" in html
+    assert "Preview: this is how the post will look" in html
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+    assert "noindex" in response["X-Robots-Tag"]
+    # Nothing kept: no post, no tag, no attachment, no file.
+    assert not Post.objects.exists() and not Attachment.objects.exists()
+    assert not Tag.objects.filter(name="Brand new tag").exists()
+    assert files_in_media() == files
+
+
+def test_preview_of_unsaved_edits_shows_them_and_leaves_the_post_as_it_was(client, editor):
+    post = draft(title="As saved")
+    url = reverse("admin:news_post_preview_edits", args=[post.pk])
+    form = client.get(reverse("admin:news_post_change", args=[post.pk])).content.decode()
+    assert f'formaction="{url}" formtarget="_blank"' in form  # the form's Preview button
+
+    response = client.post(url, form_data(post, title="As edited", body="<p>New words.</p>"))
+
+    assert response.status_code == 200 and b"As edited" in response.content
+    post.refresh_from_db()
+    assert post.title == "As saved" and "New words" not in post.body
+
+
+def test_preview_shows_the_forms_mistakes_plainly(client, editor):
+    response = client.post(UNSAVED, form_data(title="", slug="2024"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The preview cannot be shown until these mistakes are put right" in html
+    assert "<strong>Title:</strong> This field is required." in html
+    assert "An address of digits only would clash with the yearly archives." in html
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+
+
+def test_preview_needs_a_post_csrf_and_the_right_permission(client, django_user_model):
+    post = draft()
+    edits = reverse("admin:news_post_preview_edits", args=[post.pk])
+    assert client.post(UNSAVED, form_data()).status_code == 302  # to the sign-in page
+
+    client.force_login(make_staff(django_user_model, "Moderators"))
+    assert client.post(UNSAVED, form_data()).status_code == 403
+    assert client.post(edits, form_data(post)).status_code == 403
+
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(make_staff(django_user_model, "Editors"))
+    assert guarded.post(UNSAVED, form_data()).status_code == 403
+    guarded.force_login(make_staff(django_user_model, "Editors", username="editor2"))
+    assert guarded.get(UNSAVED).status_code == 405
+    assert not Post.objects.exclude(pk=post.pk).exists()

@@ -40,7 +40,7 @@ def test_restore_brings_back_title_body_and_tags(client, editor):
 
 
 def test_restore_keeps_both_addresses_working(client, editor):
-    post = add_post(client, slug="first-address", status="published")
+    post = add_post(client, slug="first-address", _publish="Publish")
     original = revisions_of(post.pk).get()
     change_post(client, post, slug="second-address")
 
