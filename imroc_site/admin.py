@@ -1,6 +1,7 @@
 """The admin as the site assembles it: posts listed with their replies, which news cannot know,
 and taggit's tags in staff's words."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -68,7 +69,7 @@ class PlainTagAdmin(TagAdmin):
 
     @admin.display(description="web address", ordering="slug")
     def web_address(self, tag):
-        return reverse("news:tag", kwargs={"slug": tag.slug})
+        return settings.SITE_URL.rstrip("/") + reverse("news:tag", kwargs={"slug": tag.slug})
 
 
 admin.site.unregister(Tag)

@@ -38,6 +38,7 @@ class Moderation:
 def dashboard(user) -> dict:
     """The dashboard's sections this user may see, as the template's context."""
     context: dict = {
+        "is_dashboard": True,
         "downloads_chart": charts.all_downloads_chart(),
         "top_papers": charts.top_papers(),
         "chart_days": charts.CHART_DAYS,

@@ -1,5 +1,6 @@
 """The news admin: categories, redirects, and posts with their papers, actions and history."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -55,7 +56,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description="web address", ordering="slug")
     def web_address(self, category):
-        return category.get_absolute_url()
+        return settings.SITE_URL.rstrip("/") + category.get_absolute_url()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_total=Count("posts"))
