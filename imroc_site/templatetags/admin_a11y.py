@@ -1,0 +1,24 @@
+"""Accessible names for the form controls Django's admin templates render without a label."""
+
+from django import forms, template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.filter
+def named(bound_field: forms.BoundField, name: str) -> SafeString:
+    """The field's widget with `name` as its accessible name (aria-label).
+
+    For controls with no <label> of their own: a tabular inline's cells (their heading is the
+    column's) and file inputs, which Django puts in a fieldset whose legend names no control.
+    """
+    html = bound_field.as_widget(attrs={"aria-label": str(name).rstrip(":")})
+    if bound_field.field.show_hidden_initial:
+        html += bound_field.as_hidden(only_initial=True)
+    return mark_safe(html)  # noqa: S308 - Django's own widget HTML, its values escaped by it
+
+
+@register.filter
+def is_file_input(bound_field: forms.BoundField) -> bool:
+    return isinstance(bound_field.field.widget, forms.FileInput)
