@@ -56,7 +56,7 @@ class PlainTagAdmin(TagAdmin):
     """taggit's tag admin without its machinery: no list of "tagged items" by content type and
     object id (a post's tags are edited on the post), and the slug called its web address."""
 
-    inlines = []
+    inlines = ()
     list_display = ["name", "web_address"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
