@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from comments.models import Comment
+from comments.moderators import may_moderate
 from documents import charts
 from documents.models import Document
 from news.conditions import State
@@ -48,7 +49,7 @@ def dashboard(user) -> dict:
         context["posts"] = _posts()
     if user.has_perm("documents.change_document"):
         context["papers_to_fix"] = _papers_to_fix()
-    if user.has_perm("comments.change_comment"):
+    if may_moderate(user):
         context["moderation"] = _moderation()
     return context
 

@@ -8,6 +8,7 @@ violations collected, so one run reports them all.
 """
 
 import io
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -84,7 +85,9 @@ def _sign_in(page, user) -> None:
 
 
 @pytest.mark.parametrize("screen", SCREENS)
-def test_every_admin_page_staff_use_passes_axe(new_context, live_server, superuser, screen):
+def test_every_admin_page_staff_use_passes_axe(
+    new_context, live_server, superuser, screen, output_path
+):
     axe = Axe()
     page = new_context(viewport=SCREENS[screen]).new_page()
     page.set_default_timeout(10_000)
@@ -98,6 +101,10 @@ def test_every_admin_page_staff_use_passes_axe(new_context, live_server, superus
         response = page.goto(path)
         assert response is not None and response.status == 200, f"{name}: {path}"
         found.append(_violations(axe, page, name))
+        if name == "dashboard":  # left for a person to look at, as test_every_page does
+            page.screenshot(
+                path=Path(output_path) / f"admin-dashboard-{screen}.png", full_page=True
+            )
 
     report = "\n".join(filter(None, found))
     assert not report, f"axe found violations at {screen} size:\n{report}"
