@@ -11,7 +11,7 @@ def named(bound_field: forms.BoundField, name: str) -> SafeString:
     """The field's widget with `name` as its accessible name (aria-label).
 
     For controls with no <label> of their own: a tabular inline's cells (their heading is the
-    column's) and file inputs, which Django puts in a fieldset whose legend names no control.
+    column's) and file inputs Django puts in a fieldset, whose legend names no control.
     """
     html = bound_field.as_widget(attrs={"aria-label": str(name).rstrip(":")})
     if bound_field.field.show_hidden_initial:
