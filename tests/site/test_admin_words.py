@@ -92,3 +92,13 @@ def test_a_tag_page_shows_no_tagged_items_by_content_type_and_object_id(
     html = _page(client, reverse("admin:taggit_tag_change", args=[tag_id]))
 
     assert "Content type" not in html and "Object id" not in html
+
+
+def test_controls_django_leaves_unlabelled_get_a_name(admin_client):
+    html = admin_client.get(reverse("admin:news_post_add")).content.decode()
+
+    # A paper's row on the post form: its cells' headings are not labels.
+    assert 'aria-label="Position" id="id_attachments-0-position"' in html
+    # The featured image: Django puts the file input in a fieldset whose legend names nothing.
+    assert 'aria-label="Featured image" id="id_image"' in html
+    assert '<th class="original"></th>' not in html  # no empty column heading
