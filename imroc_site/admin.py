@@ -1,7 +1,12 @@
-"""The admin as the site assembles it: posts listed with their replies, which news cannot know."""
+"""The admin as the site assembles it: posts listed with their replies, which news cannot know,
+and taggit's tags in staff's words."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import reverse
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from comments.models import Comment
 from imroc_site.two_factor import TwoFactorAdminLoginForm
@@ -45,3 +50,27 @@ admin.site.login_template = "admin/sign_in.html"
 
 admin.site.unregister(Post)
 admin.site.register(Post, PostWithRepliesAdmin)
+
+
+class PlainTagAdmin(TagAdmin):
+    """taggit's tag admin without its machinery: no list of "tagged items" by content type and
+    object id (a post's tags are edited on the post), and the slug called its web address."""
+
+    inlines = ()
+    list_display = ["name", "web_address"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["labels"] = {"slug": "Web address", **kwargs.get("labels", {})}
+        kwargs["help_texts"] = {
+            "slug": "The end of the tag's address: letters, digits and hyphens.",
+            **kwargs.get("help_texts", {}),
+        }
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description="web address", ordering="slug")
+    def web_address(self, tag):
+        return settings.SITE_URL.rstrip("/") + reverse("news:tag", kwargs={"slug": tag.slug})
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, PlainTagAdmin)

@@ -1,5 +1,6 @@
 """The news admin: categories, redirects, and posts with their papers, actions and history."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -48,9 +49,21 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "post_count"]
+    list_display = ["name", "web_address", "post_count"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["labels"] = {"slug": "Web address", **kwargs.get("labels", {})}
+        kwargs["help_texts"] = {
+            "slug": "The end of the category's address: letters, digits and hyphens.",
+            **kwargs.get("help_texts", {}),
+        }
+        return super().get_form(request, obj, change, **kwargs)
+
+    @admin.display(description="web address", ordering="slug")
+    def web_address(self, category):
+        return settings.SITE_URL.rstrip("/") + category.get_absolute_url()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_total=Count("posts"))
@@ -62,10 +75,40 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(SlugRedirect)
 class SlugRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_slug", "post", "created_at"]
+    """Machinery: saving a post with a new web address makes these, so only superusers see them.
+
+    Editors keep the model's permissions (a post's deletion takes its redirects with it, and the
+    admin refuses a deletion whose related rows its user may not delete); they just never meet
+    the list. Deleting stays the model permission's, for that same cascade.
+    """
+
+    list_display = ["old_web_address", "post", "created_at"]
     list_select_related = ["post"]
     search_fields = ["old_slug", "post__title"]
     raw_id_fields = ["post"]
+
+    @admin.display(description="old web address", ordering="old_slug")
+    def old_web_address(self, redirect):
+        return redirect.old_slug
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        # Within a post's deletion, the model permission; on the redirects' own pages, as above.
+        match = request.resolver_match
+        own_page = match is not None and (match.url_name or "").startswith("news_slugredirect_")
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (request.user.is_superuser or not own_page)
 
 
 @admin.register(Post)

@@ -434,3 +434,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PDFs carrying embedded file attachments are refused unless this is on: an attachment can be
 # any program, which readers offer to open.
 DOCUMENTS_ALLOW_EMBEDDED_FILES = env.bool("DOCUMENTS_ALLOW_EMBEDDED_FILES", default=False)
+
+# --- Staff dashboard and plain words (issue 12, helper "dashboard") ---------------------------
+
+# Django's admin and django-taggit through the site's own app configs (imroc_site/apps.py):
+# the admin's home page becomes the staff dashboard, and taggit is called "Tags" in the admin.
+# Swapped in place, so their order in INSTALLED_APPS above stays as it is.
+_STAFF_APP_CONFIGS = {
+    "django.contrib.admin": "imroc_site.apps.SiteAdminConfig",
+    "taggit": "imroc_site.apps.TagsConfig",
+}
+INSTALLED_APPS = [_STAFF_APP_CONFIGS.get(app, app) for app in INSTALLED_APPS]

@@ -153,10 +153,10 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
 
 def moderator_approves_reply(page: Page, moderator) -> None:
     log_in(page, moderator)
-    # The app and its model are both called "Comments": take the model's row of the index.
-    comments_row = page.get_by_role("row", name="Comments")
-    comments_row.get_by_role("link", name="Comments", exact=True).click()
-    expect(page.get_by_role("heading", name=re.compile("comment to change"))).to_be_visible()
+    # The app list calls the model "Replies" (imroc_site.staff_words): take its row of the index.
+    comments_row = page.get_by_role("row", name="Replies")
+    comments_row.get_by_role("link", name="Replies", exact=True).click()
+    expect(page.get_by_role("heading", name="Replies", level=1)).to_be_visible()
     page.get_by_role("checkbox", name=re.compile(REPLY_NAME)).check()
     page.get_by_role("combobox", name=re.compile("^Action")).select_option(
         label="Approve selected comments"

@@ -156,10 +156,8 @@ def test_moderator_approves_the_pending_reply_from_the_queue(
     page.get_by_label("Username").fill("moderators")
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.get_by_role("row", name="Comments").get_by_role(
-        "link", name="Comments", exact=True
-    ).click()
-    expect(page.get_by_role("heading", name=re.compile("comment to change"))).to_be_visible()
+    page.get_by_role("row", name="Replies").get_by_role("link", name="Replies", exact=True).click()
+    expect(page.get_by_role("heading", name="Replies", level=1)).to_be_visible()
 
     first_row = page.locator("#result_list tbody tr").first
     expect(first_row).to_contain_text("Rosa Visitor")
