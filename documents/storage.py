@@ -4,6 +4,10 @@ Django's FileSystemStorage leaves the bytes it managed to write when the disk fi
 mid-file. This one removes that partial file, and can list the files written during a block
 (`recording_writes`), so whoever undoes a failed save can delete the complete ones too (see
 documents/disk_full.py). Here, in the lowest app that stores files, so news can use it too.
+
+On several machines the files live in an S3-compatible bucket instead (`S3UploadStorage`,
+chosen by settings when AWS_STORAGE_BUCKET_NAME is set): an upload there is all or nothing
+(a failed multipart upload is aborted by boto3), and it records its writes the same way.
 """
 
 import contextlib
@@ -11,7 +15,8 @@ import contextvars
 import os
 from collections.abc import Iterator
 
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
+from storages.backends.s3 import S3Storage
 
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "files_written", default=None
@@ -31,10 +36,26 @@ class UploadStorage(FileSystemStorage):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(full_path)
             raise
-        written = _written.get()
-        if written is not None:
-            written.append(name)
+        _record(name)
         return name
+
+
+class S3UploadStorage(S3Storage):
+    def _save(self, name, content):
+        name = super()._save(name, content)
+        _record(name)
+        return name
+
+
+def _record(name: str) -> None:
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+
+
+def is_remote(storage: Storage) -> bool:
+    """Whether files are kept in a bucket, not on this machine's disk."""
+    return isinstance(storage, S3Storage)
 
 
 @contextlib.contextmanager
