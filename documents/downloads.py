@@ -8,6 +8,7 @@ parsing Range and If-Range is documents.ranges.
 A paper kept in an S3 bucket (documents.storage.S3UploadStorage) is checked and counted here
 all the same, then sent as settings.DOCUMENTS_S3_DOWNLOADS says: a redirect to a short-lived
 signed address at the bucket, or streamed through the app with S3 answering the range.
+Longer than 250 lines because each way of sending the bytes belongs with the others.
 """
 
 import logging
