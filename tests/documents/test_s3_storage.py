@@ -1,10 +1,12 @@
 """Media in an S3 bucket (django-storages), against a real S3-compatible server: moto's.
 
-Papers and their previews are written to the bucket and nothing to MEDIA_ROOT; a download is
-still refused to whoever may not have the paper, still counted, and sent either as a redirect
-to a short-lived signed address (the bytes come from the bucket) or streamed by the app.
+Papers, their previews, post images and renditions are written to the bucket and nothing to
+MEDIA_ROOT; a download is still refused to whoever may not have the paper, still counted, and
+sent either as a redirect to a short-lived signed address (the bytes come from the bucket) or
+streamed by the app.
 """
 
+import io
 import urllib.error
 import urllib.request
 from email.message import Message
@@ -14,12 +16,14 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from PIL import Image
 
 from documents.models import Document
 from documents.storage import S3UploadStorage, recording_writes
+from news.renditions import make_renditions, rendition_url
 from tests import s3
 from tests.documents.conftest import body, content_of, downloads_of, get, ingest, make_staff_only
-from tests.factories import pdf_bytes
+from tests.factories import make_post, pdf_bytes
 
 # A real server (moto's) started once for the module: a few seconds, so with the slow tests.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -180,3 +184,22 @@ def test_a_preview_image_is_served_from_the_bucket(client, paper):
 
     assert response.status_code == 200, url
     assert body(response) == default_storage.open(preview["name"], "rb").read()
+
+
+def test_a_post_image_and_its_renditions_are_kept_in_the_bucket_and_served(
+    endpoint, bucket, client, django_capture_on_commit_callbacks
+):
+    image = Image.new("RGB", (1000, 500), "blue")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG")
+    post = make_post(image=ContentFile(buffer.getvalue(), name="flag.jpg"), image_alt="A flag")
+    with django_capture_on_commit_callbacks(execute=True):
+        renditions = make_renditions(post)
+    post.save()
+
+    stored = s3.keys(endpoint, bucket)
+    assert post.image.name in stored
+    assert {rendition["name"] for rendition in renditions} <= set(stored)
+    response = client.get(rendition_url(renditions[0]))
+    assert response.status_code == 200
+    assert body(response) == default_storage.open(renditions[0]["name"], "rb").read()
