@@ -23,6 +23,7 @@ import functools
 import uuid
 from collections import defaultdict
 from datetime import date
+from typing import cast
 
 import redis
 from django.conf import settings
@@ -73,8 +74,10 @@ def waiting() -> int:
     """Downloads counted in Redis and not yet in the database."""
     if mode() == "direct":
         return 0
-    counts = [*client().hvals(PENDING), *client().hvals(FLUSHING)]
-    return sum(int(count) for count in counts)
+    redis_client = client()
+    # redis-py's types cover its asyncio client too: the plain client answers lists.
+    counts = [cast(list[bytes], redis_client.hvals(key)) for key in (PENDING, FLUSHING)]
+    return sum(int(count) for batch in counts for count in batch)
 
 
 def flush() -> int:
@@ -97,7 +100,7 @@ def flush() -> int:
                 if not redis_client.exists(PENDING):
                     break
                 redis_client.rename(PENDING, FLUSHING)
-            added += _add_to_database(redis_client.hgetall(FLUSHING))
+            added += _add_to_database(cast(dict[bytes, bytes], redis_client.hgetall(FLUSHING)))
             redis_client.delete(FLUSHING)
         return added
     finally:
@@ -108,9 +111,9 @@ def flush() -> int:
 
 def _add_to_database(batch: dict[bytes, bytes]) -> int:
     per_day: dict[tuple[int, date], int] = defaultdict(int)
-    for field, count in batch.items():
-        document_id, day = field.decode().split(":")
-        per_day[int(document_id), date.fromisoformat(day)] += int(count)
+    for field, value in batch.items():
+        pk, iso_day = field.decode().split(":")
+        per_day[int(pk), date.fromisoformat(iso_day)] += int(value)
     # A paper deleted since its download has no rows to add to.
     existing = set(
         Document.objects.filter(pk__in={pk for pk, _ in per_day}).values_list("pk", flat=True)

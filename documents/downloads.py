@@ -32,6 +32,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
+from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 from documents.models import Document
@@ -197,7 +198,8 @@ class Download:
             disposition = content_disposition_header(
                 not self.inline, self.document.download_filename
             )
-            location = self.document.file.storage.url(
+            storage = cast(S3Storage, self.document.file.storage)  # is_remote() said so
+            location = storage.url(
                 self.document.file.name,
                 parameters={
                     "ResponseContentType": self.content_type,

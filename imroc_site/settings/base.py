@@ -10,7 +10,7 @@ Longer than most modules on purpose: one file to read for every setting, in sect
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from django.utils.csp import CSP
 
@@ -181,7 +181,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # FileSystemStorage that leaves no partial file when the disk is full (issue 11, faults).
     "default": {"BACKEND": "documents.storage.UploadStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
