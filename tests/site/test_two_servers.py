@@ -12,6 +12,7 @@ import http.cookiejar
 import json
 import os
 import re
+import signal
 import time
 import urllib.error
 import urllib.parse
@@ -162,6 +163,7 @@ def site(tmp_path_factory):
                 "two": f"http://127.0.0.1:{second_port}",
                 "front": f"http://127.0.0.1:{front_port}",
                 "ports": {first_port, second_port},
+                "gunicorn": first,
                 "scheduled_at": scheduled_at,
                 "endpoint": endpoint,
                 "bucket": bucket,
@@ -302,6 +304,20 @@ def test_a_reply_posted_through_one_is_moderated_through_the_other_and_shown_by_
         assert "Peer support works here too." in Visitor().text(f"{server}{site['post']}")
 
 
+def kill_workers(master) -> None:
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    assert children, "gunicorn has no worker to kill"
+    for pid in children:
+        os.kill(int(pid), signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while set(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()) in (
+        set(),
+        set(children),
+    ):
+        assert time.monotonic() < deadline, "gunicorn started no new worker"
+        time.sleep(0.2)
+
+
 _FLUSH_AND_COUNT = """
 from django.core.management import call_command
 from documents.models import Document
@@ -321,6 +337,10 @@ def test_downloads_counted_on_both_servers_add_up_and_come_from_s3(site):
             status, _, body = Visitor().request(f"{server}{site['paper']}")
             assert status == 200  # after the redirect to the signed address at the bucket
             assert body == expected
+    # The first server's worker dies without a chance to save anything (as in a crash or an
+    # OOM kill) and its master starts another: the counts were never in the process.
+    kill_workers(site["gunicorn"])
+    assert Visitor().request(f"{site['one']}{site['post']}")[0] == 200
 
     # The flush (cron's, every minute) and then the paper's total, in one process.
     output = python(site, _FLUSH_AND_COUNT.format(pk=site["paper_id"]))
