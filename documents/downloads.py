@@ -14,10 +14,9 @@ Longer than 250 lines because each way of sending the bytes belongs with the oth
 import logging
 import os
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
 
-from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage
@@ -32,12 +31,13 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header, http_date
-from storages.backends.s3 import S3Storage
-from storages.utils import clean_name
 
 from documents.models import Document
 from documents.ranges import ByteRange, RangeNotSatisfiable, if_range_allows, parse_range
 from documents.storage import is_remote
+
+if TYPE_CHECKING:  # loaded only when the settings use a bucket (it brings boto3)
+    from documents.s3_storage import S3UploadStorage
 
 logger = logging.getLogger(__name__)
 
@@ -102,20 +102,6 @@ class FileSlice:
 
     def close(self) -> None:
         self.file.close()
-
-
-class BucketBody:
-    """S3's streamed answer, as FileResponse reads it: read() and close() only (no fileno(),
-    so a server never tries sendfile() on a socket it does not own)."""
-
-    def __init__(self, body):
-        self.body = body
-
-    def read(self, size: int = -1) -> bytes:
-        return self.body.read(None if size < 0 else size)
-
-    def close(self) -> None:
-        self.body.close()
 
 
 @dataclass(frozen=True)
@@ -198,15 +184,12 @@ class Download:
             disposition = content_disposition_header(
                 not self.inline, self.document.download_filename
             )
-            storage = cast(S3Storage, self.document.file.storage)  # is_remote() said so
-            location = storage.url(
-                self.document.file.name,
-                parameters={
-                    "ResponseContentType": self.content_type,
-                    "ResponseContentDisposition": disposition,
-                    "ResponseCacheControl": CACHE_CONTROL,
-                },
-                expire=settings.DOCUMENTS_S3_URL_SECONDS,
+            location = self.bucket.signed_url(
+                self.file_name,
+                content_type=self.content_type,
+                disposition=disposition,
+                cache_control=CACHE_CONTROL,
+                seconds=settings.DOCUMENTS_S3_URL_SECONDS,
             )
             response: HttpResponseBase = HttpResponseRedirect(location)
             # A signed address expires: no cache, the browser's included, may keep the redirect.
@@ -228,29 +211,26 @@ class Download:
     def stream_from_bucket(self) -> FileResponse:
         """The file, or its range, as S3 sends it (one GET with Range), a chunk at a time."""
         byte_range = self.byte_range or ByteRange(0, self.document.size - 1)
-        storage = self.document.file.storage
-        name = self.document.file.name
-        assert name is not None  # nosec B101 # a paper always has its file
-        # django-storages' own rule for a name's key in the bucket (AWS_LOCATION in front).
-        key = storage._normalize_name(clean_name(name))  # type: ignore[attr-defined]
         try:
-            answer = storage.connection.meta.client.get_object(  # type: ignore[attr-defined]
-                Bucket=storage.bucket_name,  # type: ignore[attr-defined]
-                Key=key,
-                Range=f"bytes={byte_range.start}-{byte_range.end}",
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
-                raise
-            logger.error("Paper %s has no file at %s", self.document.pk, name)
+            body = self.bucket.open_range(self.file_name, byte_range.start, byte_range.end)
+        except FileNotFoundError:
+            logger.error("Paper %s has no file at %s", self.document.pk, self.file_name)
             raise Http404("This paper's file is missing.") from None
-        response = PaperFileResponse(
-            BucketBody(answer["Body"]), content_type=self.content_type, status=self.status
-        )
+        response = PaperFileResponse(body, content_type=self.content_type, status=self.status)
         response["Content-Length"] = str(byte_range.length)
         if self.byte_range:
             response["Content-Range"] = self.byte_range.content_range(self.document.size)
         return response
+
+    @property
+    def bucket(self) -> "S3UploadStorage":
+        return cast("S3UploadStorage", self.document.file.storage)  # is_remote() said so
+
+    @property
+    def file_name(self) -> str:
+        name = self.document.file.name
+        assert name is not None  # nosec B101 # a paper always has its file
+        return name
 
     def hand_over(self, server: str) -> HttpResponse:
         """No body: the web server in front sends the file, answering Range (and Accept-Ranges,

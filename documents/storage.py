@@ -5,9 +5,8 @@ mid-file. This one removes that partial file, and can list the files written dur
 (`recording_writes`), so whoever undoes a failed save can delete the complete ones too (see
 documents/disk_full.py). Here, in the lowest app that stores files, so news can use it too.
 
-On several machines the files live in an S3-compatible bucket instead (`S3UploadStorage`,
-chosen by settings when AWS_STORAGE_BUCKET_NAME is set): an upload there is all or nothing
-(a failed multipart upload is aborted by boto3), and it records its writes the same way.
+On several machines the files live in an S3-compatible bucket instead
+(documents.s3_storage, chosen by the settings when AWS_STORAGE_BUCKET_NAME is set).
 """
 
 import contextlib
@@ -16,7 +15,6 @@ import os
 from collections.abc import Iterator
 
 from django.core.files.storage import FileSystemStorage, Storage
-from storages.backends.s3 import S3Storage
 
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "files_written", default=None
@@ -36,26 +34,20 @@ class UploadStorage(FileSystemStorage):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(full_path)
             raise
-        _record(name)
+        record_write(name)
         return name
 
 
-class S3UploadStorage(S3Storage):
-    def _save(self, name, content):
-        name = super()._save(name, content)
-        _record(name)
-        return name
-
-
-def _record(name: str) -> None:
+def record_write(name: str) -> None:
+    """Note a file saved, for the `recording_writes` block around it (if any)."""
     written = _written.get()
     if written is not None:
         written.append(name)
 
 
 def is_remote(storage: Storage) -> bool:
-    """Whether files are kept in a bucket, not on this machine's disk."""
-    return isinstance(storage, S3Storage)
+    """Whether files are kept in a bucket (documents.s3_storage), not on this machine's disk."""
+    return getattr(storage, "remote", False)
 
 
 @contextlib.contextmanager

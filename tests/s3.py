@@ -74,7 +74,7 @@ def environment(endpoint: str, bucket: str) -> dict[str, str]:
 def storages(endpoint: str, bucket: str, **options) -> dict:
     """settings.STORAGES with the default storage in the bucket, as base.py makes it."""
     default = {
-        "BACKEND": "documents.storage.S3UploadStorage",
+        "BACKEND": "documents.s3_storage.S3UploadStorage",
         "OPTIONS": {
             "bucket_name": bucket,
             "endpoint_url": endpoint,

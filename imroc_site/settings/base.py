@@ -471,7 +471,7 @@ S3_STORAGE_OPTIONS = {
 }
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
-        "BACKEND": "documents.storage.S3UploadStorage",
+        "BACKEND": "documents.s3_storage.S3UploadStorage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": AWS_S3_ENDPOINT_URL,

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from documents import counting
+from documents import counting, deferred_counts
 from documents.models import DownloadDay
 from tests.documents.conftest import (
     body,
@@ -145,7 +145,9 @@ def test_a_flush_that_died_halfway_is_finished_by_the_next_and_nothing_is_lost(
     client, paper, deferred
 ):
     download(client, paper, times=2)
-    deferred.rename(counting.PENDING, counting.FLUSHING)  # where a dying flush would stop
+    deferred.rename(
+        deferred_counts.PENDING, deferred_counts.FLUSHING
+    )  # where a dying flush would stop
     download(client, paper, times=5)  # downloads go on meanwhile
 
     assert counting.flush() == 7
@@ -154,11 +156,11 @@ def test_a_flush_that_died_halfway_is_finished_by_the_next_and_nothing_is_lost(
 
 def test_one_flush_at_a_time_whichever_machine_starts_it(client, paper, deferred):
     download(client, paper, times=4)
-    deferred.set(counting.LOCK, "another machine's flush", ex=60)
+    deferred.set(deferred_counts.LOCK, "another machine's flush", ex=60)
 
     assert counting.flush() == 0
     assert downloads_of(paper) == 0
-    deferred.delete(counting.LOCK)
+    deferred.delete(deferred_counts.LOCK)
     call_command("flush_download_counts", stdout=io.StringIO())
     assert downloads_of(paper) == 4
 

@@ -19,7 +19,8 @@ from django.urls import reverse
 from PIL import Image
 
 from documents.models import Document
-from documents.storage import S3UploadStorage, recording_writes
+from documents.s3_storage import S3UploadStorage
+from documents.storage import recording_writes
 from news.renditions import make_renditions, rendition_url
 from tests import s3
 from tests.documents.conftest import body, content_of, downloads_of, get, ingest, make_staff_only
