@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from documents import counting, deferred_counts
+from documents.checks import check_download_settings
 from documents.models import DownloadDay
 from tests.documents.conftest import (
     body,
@@ -189,3 +190,23 @@ def test_deferred_counting_without_redis_is_refused_by_name(settings):
 
     with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
         counting.mode()
+
+
+@pytest.mark.parametrize(
+    ("settings_given", "expected"),
+    [
+        ({"DOCUMENTS_COUNT_DOWNLOADS": "later"}, ["documents.E001"]),
+        ({"DOCUMENTS_S3_DOWNLOADS": "teleport"}, ["documents.E001"]),
+        ({"DOCUMENTS_COUNT_DOWNLOADS": "deferred", "REDIS_URL": ""}, ["documents.E002"]),
+        (
+            {"AWS_STORAGE_BUCKET_NAME": "papers", "DOCUMENTS_SERVE_WITH": "x-accel-redirect"},
+            ["documents.W001"],
+        ),
+        ({"DOCUMENTS_COUNT_DOWNLOADS": "deferred", "REDIS_URL": REDIS_URL}, []),
+    ],
+)
+def test_the_system_checks_name_a_wrong_download_setting(settings, settings_given, expected):
+    for name, value in settings_given.items():
+        setattr(settings, name, value)
+
+    assert [problem.id for problem in check_download_settings(None)] == expected
