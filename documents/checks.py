@@ -13,8 +13,8 @@ DEFERRED_WITHOUT_REDIS = "documents.E002"
 SERVE_WITH_IGNORED = "documents.W001"
 
 
-def check_download_settings(app_configs, **kwargs):
-    problems = []
+def check_download_settings(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    problems: list[checks.CheckMessage] = []
     for name, allowed in (
         ("DOCUMENTS_S3_DOWNLOADS", S3_DOWNLOADS),
         ("DOCUMENTS_COUNT_DOWNLOADS", MODES),
