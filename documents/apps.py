@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db import connections
 from django.db.models.signals import post_migrate
 
@@ -16,3 +17,8 @@ class DocumentsConfig(AppConfig):
             full_text.restore_sqlite_triggers(connections[using], search_query.PAPERS)
 
         post_migrate.connect(restore, sender=self, weak=False)
+
+        # Imported here: the checks read the models' modules, which need the app registry.
+        from documents import checks as documents_checks
+
+        checks.register(documents_checks.check_download_settings)

@@ -274,9 +274,16 @@ class Document(models.Model):
         return self.accessibility.get("problems", [])
 
     def record_download(self) -> None:
-        """Count one download atomically, so concurrent downloads are never lost."""
-        type(self).objects.filter(pk=self.pk).update(download_count=models.F("download_count") + 1)
-        DownloadDay.record(self.pk, timezone.localdate())
+        """Count one download now (documents.counting decides whether to, or to defer it)."""
+        Document.add_downloads(self.pk, timezone.localdate(), 1)
+
+    @staticmethod
+    def add_downloads(document_id: int, day, count: int) -> None:
+        """Add `count` downloads of a paper on `day` atomically: concurrent ones are never lost."""
+        Document.objects.filter(pk=document_id).update(
+            download_count=models.F("download_count") + count
+        )
+        DownloadDay.record(document_id, day, count)
 
 
 class DocumentVersion(models.Model):
@@ -326,16 +333,16 @@ class DownloadDay(models.Model):
         return f"{self.document_id} on {self.day}: {self.count}"
 
     @classmethod
-    def record(cls, document_id: int, day) -> None:
-        """Add one download, safe when many arrive at once (no lost increments)."""
+    def record(cls, document_id: int, day, count: int = 1) -> None:
+        """Add `count` downloads, safe when many arrive at once (no lost increments)."""
         counted = cls.objects.filter(document_id=document_id, day=day).update(
-            count=models.F("count") + 1
+            count=models.F("count") + count
         )
         if not counted:
             try:
                 with transaction.atomic():
-                    cls.objects.create(document_id=document_id, day=day, count=1)
+                    cls.objects.create(document_id=document_id, day=day, count=count)
             except IntegrityError:  # another download created the day's row first
                 cls.objects.filter(document_id=document_id, day=day).update(
-                    count=models.F("count") + 1
+                    count=models.F("count") + count
                 )

@@ -4,6 +4,9 @@ Django's FileSystemStorage leaves the bytes it managed to write when the disk fi
 mid-file. This one removes that partial file, and can list the files written during a block
 (`recording_writes`), so whoever undoes a failed save can delete the complete ones too (see
 documents/disk_full.py). Here, in the lowest app that stores files, so news can use it too.
+
+On several machines the files live in an S3-compatible bucket instead
+(documents.s3_storage, chosen by the settings when AWS_STORAGE_BUCKET_NAME is set).
 """
 
 import contextlib
@@ -11,7 +14,7 @@ import contextvars
 import os
 from collections.abc import Iterator
 
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "files_written", default=None
@@ -31,10 +34,20 @@ class UploadStorage(FileSystemStorage):
                 with contextlib.suppress(FileNotFoundError):
                     os.remove(full_path)
             raise
-        written = _written.get()
-        if written is not None:
-            written.append(name)
+        record_write(name)
         return name
+
+
+def record_write(name: str) -> None:
+    """Note a file saved, for the `recording_writes` block around it (if any)."""
+    written = _written.get()
+    if written is not None:
+        written.append(name)
+
+
+def is_remote(storage: Storage) -> bool:
+    """Whether files are kept in a bucket (documents.s3_storage), not on this machine's disk."""
+    return getattr(storage, "remote", False)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from django.views import View
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from documents import full_text, search_query
+from documents import counting, full_text, search_query
 from documents.accessibility import accessible_format_mailto
 from documents.downloads import Download
 from documents.models import Document
@@ -160,7 +160,7 @@ class DocumentDownloadView(View):
         download = Download.for_request(request, document)
         response = download.response()
         if download.counts:
-            document.record_download()
+            counting.record(document)
         return response
 
     # The same answer without a body; Download neither reads the file nor counts it.

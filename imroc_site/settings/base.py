@@ -10,7 +10,7 @@ Longer than most modules on purpose: one file to read for every setting, in sect
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from django.utils.csp import CSP
 
@@ -188,7 +188,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     # FileSystemStorage that leaves no partial file when the disk is full (issue 11, faults).
     "default": {"BACKEND": "documents.storage.UploadStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -445,3 +445,63 @@ _STAFF_APP_CONFIGS = {
     "taggit": "imroc_site.apps.TagsConfig",
 }
 INSTALLED_APPS = [_STAFF_APP_CONFIGS.get(app, app) for app in INSTALLED_APPS]
+
+# --- Beyond one machine (issue 14): shared cache, media on S3, download counting ----------------
+
+# The shared cache: Redis (Django's own RedisCache) when REDIS_URL is set, e.g.
+# redis://127.0.0.1:6379/0, so every app server sees the same entries; else each process keeps
+# its own in memory, which is right for one machine. Sessions stay in the database either way.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Uploads (papers, their previews, post images and renditions) go to this S3-compatible bucket
+# (AWS, MinIO, Ceph, Garage...) when it is set, through django-storages; else under MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+# Another service than AWS: its address (https://minio.example.org:9000); empty for AWS.
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+# Empty: boto3 finds the credentials itself (an instance role, ~/.aws, its own variables).
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="") or None
+# A folder in the bucket for this site's files, so one bucket may serve several sites.
+AWS_LOCATION = env.str("AWS_LOCATION", default="")
+# How a paper kept on S3 reaches the visitor once the app has checked and counted the download:
+# "redirect" to a signed address at the bucket that works for DOCUMENTS_S3_URL_SECONDS (the
+# bytes never pass through the app), or "proxy" (the app streams them: for a private bucket
+# that visitors cannot reach).
+DOCUMENTS_S3_DOWNLOADS = env.str("DOCUMENTS_S3_DOWNLOADS", default="redirect")
+DOCUMENTS_S3_URL_SECONDS = env.int("DOCUMENTS_S3_URL_SECONDS", default=60)
+# How every bucket is used, whichever it is (the tests' buckets too).
+S3_STORAGE_OPTIONS = {
+    # Private objects, reached only through signed addresses the app hands out.
+    "default_acl": "private",
+    "querystring_auth": True,
+    "querystring_expire": DOCUMENTS_S3_URL_SECONDS,
+    # As on disk: a new file never replaces another's under the same name.
+    "file_overwrite": False,
+    # Signature v4: what every current S3-compatible service accepts.
+    "signature_version": "s3v4",
+}
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "documents.s3_storage.S3UploadStorage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": AWS_S3_ENDPOINT_URL,
+            "region_name": AWS_S3_REGION_NAME,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "location": AWS_LOCATION,
+            **S3_STORAGE_OPTIONS,
+        },
+    }
+# How a download is counted: "direct" (two UPDATEs in the request: the paper's total and its
+# day's row) or "deferred" (one HINCRBY in Redis at REDIS_URL, added to the database by
+# `manage.py flush_download_counts`, run every minute: see README "Running on several
+# machines"). Deferred needs REDIS_URL.
+DOCUMENTS_COUNT_DOWNLOADS = env.str("DOCUMENTS_COUNT_DOWNLOADS", default="direct")
