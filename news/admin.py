@@ -8,6 +8,8 @@ from django.utils.html import format_html
 
 from documents.disk_full import DiskFullAdminMixin
 from news import services
+from news.admin_drafts import PostEditorAdminMixin
+from news.admin_forms import PostAdminForm
 from news.admin_revisions import PostHistoryMixin
 from news.images import ImageUploadField
 from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect
@@ -62,9 +64,11 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
+class PostAdmin(DiskFullAdminMixin, PostEditorAdminMixin, PostHistoryMixin, admin.ModelAdmin):
     class Media:
         js = ["news/editor-label.js"]
+
+    form = PostAdminForm
 
     # Its messages say why an upload is refused (Django's field would only say "invalid").
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
