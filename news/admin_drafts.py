@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image
 from taggit.models import Tag
@@ -72,7 +73,7 @@ class PostEditorAdminMixin(_Base):
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
 
-    @require_http_methods(["GET", "POST"])
+    @method_decorator(require_http_methods(["GET", "POST"]))
     def autosave_view(self, request, object_id=None):
         """POST: keep the form's text as this person's autosave. GET: the autosave to offer."""
         post = None
@@ -93,7 +94,7 @@ class PostEditorAdminMixin(_Base):
             return JsonResponse({})
         return JsonResponse({"saved_at": _clock(offer.saved_at), "fields": offer.fields})
 
-    @require_POST
+    @method_decorator(require_POST)
     def picture_view(self, request):
         """Store a picture for a post's text; answer the address, size and description."""
         self._writable(request)
@@ -113,7 +114,7 @@ class PostEditorAdminMixin(_Base):
             return JsonResponse({"errors": errors}, status=400)
         return JsonResponse({**picture, "alt": alt})
 
-    @require_GET
+    @method_decorator(require_GET)
     def tags_view(self, request):
         """Existing tags starting with (else containing) what was typed, as JSON."""
         self._writable(request)
@@ -127,7 +128,7 @@ class PostEditorAdminMixin(_Base):
             found = list(tags[:SUGGESTIONS])
         return JsonResponse({"tags": [tag.name for tag in found]})
 
-    @require_GET
+    @method_decorator(require_GET)
     def papers_view(self, request):
         """Papers whose title holds what was typed: title, page address and link text."""
         self._writable(request)
@@ -149,7 +150,7 @@ class PostEditorAdminMixin(_Base):
             }
         )
 
-    @require_GET
+    @method_decorator(require_GET)
     def kept_image_view(self, request, token, filename):
         """The image kept for this person's refused form, for its thumbnail; only theirs."""
         self._writable(request)
