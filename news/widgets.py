@@ -14,6 +14,9 @@ class KeptImageInput(AdminFileWidget):
     """
 
     kept: dict | None = None
+    # A <label> names the input (Django's default wraps it in a fieldset with a legend, which
+    # leaves the input itself without a name when no image is set yet).
+    use_fieldset = False
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)

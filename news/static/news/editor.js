@@ -343,7 +343,8 @@
   function prepareTags(input) {
     var url = input.dataset.tagSuggestions;
     var known = {};
-    var chips = el("ul", { class: "news-tag-chips", "aria-live": "polite", "aria-label": "Tags as they will be saved" });
+    // Named without the word "tags", so the field's own label stays the only "Tags".
+    var chips = el("ul", { class: "news-tag-chips", "aria-live": "polite", "aria-label": "Will be saved as" });
     var suggestions = el("div", { class: "news-tag-suggestions" });
     input.after(chips, suggestions);
 
@@ -418,6 +419,33 @@
     });
   }
 
+  // --- The attached papers' table ---------------------------------------------------------
+
+  // Django's table of inline rows labels its columns, not each row's inputs, and the paper
+  // picker (select2) is named by its chosen text, which is empty until a paper is chosen:
+  // give each the name of its column.
+  function nameInlineFields() {
+    document.querySelectorAll(".inline-related.tabular tr.form-row").forEach(function (row) {
+      row.querySelectorAll("td[class^=field-]").forEach(function (cell) {
+        var column = cell.className.match(/field-(\S+)/)[1];
+        var header = cell.closest("table").querySelector("th.column-" + column);
+        var name = header ? header.textContent.trim() : column;
+        cell.querySelectorAll("input:not([type=hidden]), select").forEach(function (input) {
+          if (!input.labels || !input.labels.length) input.setAttribute("aria-label", name);
+        });
+        cell.querySelectorAll(".select2-selection[role=combobox]").forEach(function (box) {
+          box.setAttribute("aria-label", name);
+        });
+        cell.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (shown) {
+          shown.setAttribute("aria-label", "Chosen " + name.toLowerCase());
+        });
+      });
+    });
+    document.querySelectorAll(".inline-related.tabular th.original:empty").forEach(function (th) {
+      th.append(el("span", { class: "visually-hidden", text: "Saved item" }));
+    });
+  }
+
   // --- Start -----------------------------------------------------------------------------
 
   // The editor may be ready before or after DOMContentLoaded (it is built by a module).
@@ -427,11 +455,20 @@
     textarea = area;
     editor = event.detail.editor;
     prepareEditor(editor.view.dom);
-    var menubar = editor.view.dom.parentElement.querySelector(".prose-menubar");
-    if (menubar) {
+    // The library builds its menu bar when the editor emits "create", just after "ready".
+    var done = false;
+    function dressMenubar() {
+      var menubar = editor.view.dom.parentElement.querySelector(".prose-menubar");
+      if (done || !menubar) return;
+      done = true;
       relabel(menubar);
       addOwnButtons(menubar);
     }
+    dressMenubar();
+    editor.on("create", function () {
+      setTimeout(dressMenubar, 0);
+    });
+    setTimeout(dressMenubar, 0);
   });
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -442,5 +479,10 @@
     if (tags && tags.dataset.tagSuggestions) prepareTags(tags);
     watchForm();
     offerRestore();
+    nameInlineFields();
+    // Rows added with "Add another", and select2 drawn after this script ran.
+    new MutationObserver(function () {
+      nameInlineFields();
+    }).observe(form, { childList: true, subtree: true });
   });
 })();
