@@ -40,9 +40,7 @@ class PostEditorAdminMixin(_Base):
         # Before the default URLs, whose "<path:object_id>/" would swallow these.
         return [
             path("autosave/", view(self.autosave_view), name=f"{name}_autosave_new"),
-            path(
-                "<path:object_id>/autosave/", view(self.autosave_view), name=f"{name}_autosave"
-            ),
+            path("<path:object_id>/autosave/", view(self.autosave_view), name=f"{name}_autosave"),
             path("editor/picture/", view(self.picture_view), name=f"{name}_body_picture"),
             path("editor/tags/", view(self.tags_view), name=f"{name}_tag_suggestions"),
             path("editor/papers/", view(self.papers_view), name=f"{name}_paper_suggestions"),

@@ -5,6 +5,8 @@ signed-in person (`user`) and the editor's addresses; without them (a form built
 a script) it is Django's form for a post with spell-check on.
 """
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -20,8 +22,9 @@ SPELLCHECKED_FIELDS = ("title", "excerpt", "signature", "image_alt", "event_loca
 
 
 def _image_field() -> forms.Field:
+    """The model's featured image field (label, help), with its refusals and kept file."""
     field = Post._meta.get_field("image")
-    return field.formfield(form_class=ImageUploadField, widget=KeptImageInput)
+    return cast(forms.Field, field.formfield(form_class=ImageUploadField, widget=KeptImageInput))
 
 
 class PostAdminForm(forms.ModelForm):
@@ -32,7 +35,12 @@ class PostAdminForm(forms.ModelForm):
 
     class Meta:
         model = Post
-        fields = "__all__"
+        # What staff edit; the admin narrows it to its fieldsets.
+        fields = [
+            *("title", "slug", "category", "tags", "body", "signature", "excerpt"),
+            *("image", "image_alt", "event_start", "event_end", "event_location"),
+            *("status", "published_at", "expires_at", "author", "comments_open"),
+        ]
 
     class Media:
         js = ["news/editor.js"]

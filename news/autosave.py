@@ -4,7 +4,10 @@ Only the form's text fields are kept (AUTOSAVED_FIELDS), the body sanitised as i
 on save. The live post is never touched: an autosave is a row of its own (news.models.Autosave).
 """
 
+from typing import cast
+
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 
 from news.models import Autosave, Post
 
@@ -32,7 +35,8 @@ def store_autosave(user, post: Post | None, data) -> Autosave:
     if any(len(value) > MAX_FIELD_LENGTH for value in fields.values()):
         raise TooLarge("The text is too long to autosave.")
     if "body" in fields:
-        fields["body"] = Post._meta.get_field("body").sanitize(fields["body"])  # type: ignore[attr-defined]
+        body_field = cast(ProseEditorField, Post._meta.get_field("body"))
+        fields["body"] = body_field.sanitize(fields["body"])
     autosave, _ = Autosave.objects.update_or_create(
         user=user, post=post, defaults={"fields": fields, "saved_at": timezone.now()}
     )

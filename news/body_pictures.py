@@ -7,6 +7,7 @@ clean-up of its featured image never touches them. The text points at one rendit
 """
 
 from news.images import validate_image
+
 # The featured image's way of hashing and resizing, shared rather than written twice.
 from news.renditions import _content_hash, _render, rendition_url
 
@@ -28,4 +29,3 @@ def store_picture(upload) -> dict:
     suitable = [r for r in renditions if r["format"] == "webp" and r["width"] <= BODY_WIDTH]
     chosen = suitable[-1] if suitable else renditions[0]
     return {"src": rendition_url(chosen), "width": chosen["width"], "height": chosen["height"]}
-

@@ -7,6 +7,7 @@ person can use or see it (news.admin_drafts checks). Files are deleted once used
 discarded, and those left behind by `manage.py clear_pending_uploads`.
 """
 
+import contextlib
 import os
 import secrets
 import time
@@ -68,10 +69,8 @@ def discard(user, key: str) -> None:
         folder = path.rsplit("/", 1)[0]
         if storage().exists(path):
             storage().delete(path)
-        try:
+        with contextlib.suppress(OSError):  # not empty, or already gone
             os.rmdir(storage().path(folder))
-        except OSError:
-            pass  # not empty or already gone
 
 
 def clear_abandoned(max_age: int = MAX_AGE_SECONDS) -> int:
@@ -85,8 +84,6 @@ def clear_abandoned(max_age: int = MAX_AGE_SECONDS) -> int:
         if path.is_file() and path.stat().st_mtime < cutoff:
             path.unlink()
             deleted += 1
-            try:
+            with contextlib.suppress(OSError):  # another file is still kept there
                 path.parent.rmdir()
-            except OSError:
-                pass
     return deleted

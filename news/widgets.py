@@ -25,7 +25,7 @@ class KeptImageInput(AdminFileWidget):
         return format_html(
             '<div class="kept-upload" id="{id}-kept">'
             '<img src="{url}" alt="" width="96" class="kept-upload-thumb">'
-            '<p><strong>chosen: <bdi>{file}</bdi></strong> (not saved yet: it is kept for you, '
+            "<p><strong>chosen: <bdi>{file}</bdi></strong> (not saved yet: it is kept for you, "
             "and saving the form uses it)</p>"
             '<input type="hidden" name="{name}-kept" value="{key}">'
             '<label class="kept-upload-discard"><input type="checkbox" name="{name}-kept-discard">'

@@ -146,7 +146,9 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
 
     again = writing.context.new_page()
     again.goto("/admin/news/post/add/")
-    restore = again.get_by_role("button", name=re.compile(r"Restore the autosaved text from \d\d:\d\d"))
+    restore = again.get_by_role(
+        "button", name=re.compile(r"Restore the autosaved text from \d\d:\d\d")
+    )
     restore.click()
     expect(again.get_by_label("Title")).to_have_value("Unsaved thoughts")
     expect(body_editor(again)).to_contain_text("Typed and never saved.")

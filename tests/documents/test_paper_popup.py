@@ -21,8 +21,13 @@ def test_adding_a_paper_in_a_popup_shows_its_advice_then_done_hands_it_back(
 
     advice = client.post(
         reverse("admin:documents_document_add") + "?_popup=1&_to_field=id",
-        {"title": "Untagged paper", "visibility": "public", "file": upload, "_popup": "1",
-         "_to_field": "id"},
+        {
+            "title": "Untagged paper",
+            "visibility": "public",
+            "file": upload,
+            "_popup": "1",
+            "_to_field": "id",
+        },
     )
 
     document = Document.objects.get()
