@@ -131,7 +131,8 @@ class PostEditorAdminMixin(_Base):
         """Papers whose title holds what was typed: title, page address and link text."""
         self._writable(request)
         typed = request.GET.get("q", "").strip()[:200]
-        papers = Document.objects.order_by("title")
+        # Never a staff-only paper: a link to it in a public post would lead nowhere.
+        papers = Document.objects.shown_with_posts().order_by("title")
         if typed:
             papers = papers.filter(title__icontains=typed)
         return JsonResponse(

@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from news.models import Post
-from tests.factories import make_post
+from tests.factories import make_document, make_post
 
 from .conftest import STAFF_PASSWORD, assert_no_axe_violations
 
@@ -79,12 +79,24 @@ def insert_picture(page: Page, path) -> None:
     expect(picture).to_have_attribute("src", re.compile(r"^/media/renditions/0/"))
 
 
+def link_paper(page: Page) -> None:
+    toolbar(page).get_by_role("button", name="Link to a paper").click()
+    dialog = page.get_by_role("dialog", name="Link to a paper")
+    dialog.get_by_label("Search papers by title").fill("business")
+    dialog.get_by_role("button", name=re.compile(r"Recovery: the Business Case — Download \(PDF")).click()
+    expect(dialog).to_have_count(0)
+    links = body_editor(page).get_by_role("link")
+    expect(links.filter(has_text="Recovery: the Business Case")).to_have_count(1)
+    expect(links.filter(has_text=re.compile(r"^Download \(PDF, "))).to_have_count(1)
+
+
 def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     live_server, page, new_context, site_categories, editor, pictures, settings
 ):
     settings.NEWS_AUTOSAVE_SECONDS = 1
     page.set_default_timeout(10_000)
     make_post(title="Tagged earlier").tags.add("Choirs")
+    make_document(title="Recovery: the Business Case")
     log_in(page, editor)
 
     # Write, with the toolbar, a picture and tags; axe at zero on the form at both sizes.
@@ -93,6 +105,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     page.get_by_label("Title").press("Tab")
     write_with_the_toolbar(page)
     insert_picture(page, pictures["choir.png"])
+    link_paper(page)
     tags = page.get_by_label("Tags")
     tags.fill("Cho")
     page.get_by_role("button", name="Choirs").click()

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.models import Document
 from news import pending_uploads
 from news.models import Autosave, Post
 from tests.factories import make_document, make_post, make_staff
@@ -210,6 +211,7 @@ def test_papers_are_found_by_title_with_their_download_label(editors):
     ann, _ = editors
     paper = make_document(title="Recovery: the Business Case")
     make_document(title="Something else", name="else.pdf")
+    make_document(title="Business plan", name="plan.pdf", visibility=Document.Visibility.STAFF)
 
     found = ann.get(reverse("admin:news_post_paper_suggestions"), {"q": "business"}).json()
 

@@ -78,6 +78,12 @@
     });
   }
 
+  // After a picture is inserted it stays selected; typing or inserting would replace it.
+  function collapseSelection() {
+    var selection = editor.state.selection;
+    if (selection.node) editor.commands.setTextSelection(selection.to);
+  }
+
   function fieldError(container, message) {
     var error = container.querySelector(".errorlist");
     if (!message) {
@@ -159,6 +165,7 @@
             .focus()
             .setImage({ src: picture.src, alt: picture.alt, width: picture.width, height: picture.height })
             .run();
+          collapseSelection();
           box.close();
         })
         .catch(function () {
@@ -195,6 +202,7 @@
               " — " + paper.label,
             ]);
             choose.addEventListener("click", function () {
+              collapseSelection();
               editor
                 .chain()
                 .focus()
