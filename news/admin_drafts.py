@@ -56,8 +56,7 @@ class PostEditorAdminMixin(_Base):
         form_class = super().get_form(request, obj, change, **kwargs)
         if not issubclass(form_class, PostAdminForm):
             return form_class
-        seconds = getattr(settings, "NEWS_AUTOSAVE_SECONDS", 60)
-        attributes = {"user": request.user, "autosave_seconds": seconds}
+        attributes = {"user": request.user, "autosave_seconds": settings.NEWS_AUTOSAVE_SECONDS}
         return type(form_class.__name__, (form_class,), attributes)
 
     def save_related(self, request, form, formsets, change):

@@ -427,3 +427,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PDFs carrying embedded file attachments are refused unless this is on: an attachment can be
 # any program, which readers offer to open.
 DOCUMENTS_ALLOW_EMBEDDED_FILES = env.bool("DOCUMENTS_ALLOW_EMBEDDED_FILES", default=False)
+
+# --- The post editor (issue 12, helper "editor") ----------------------------------------------
+
+# How often, in seconds, the post form autosaves while staff type (and always when the page is
+# hidden or closed); news/static/news/editor.js reads it from the form.
+NEWS_AUTOSAVE_SECONDS = 60
