@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -113,11 +114,18 @@ class PostEditorAdminMixin(_Base):
 
     @method_decorator(require_GET)
     def tags_view(self, request):
-        """Existing tags starting with (else containing) what was typed, as JSON."""
+        """Existing tags starting with (else containing) what was typed, as JSON; or, given
+        `known` (names separated by commas), which of those names exist."""
         self._writable(request)
         typed = request.GET.get("q", "").strip()[:100]
         tags = Tag.objects.order_by("name")
-        if typed:
+        if "known" in request.GET:
+            names = [name.strip() for name in request.GET["known"].split(",")[:50]]
+            exact = models.Q()
+            for name in filter(None, names):
+                exact |= models.Q(name__iexact=name)
+            found = list(tags.filter(exact)) if exact else []
+        elif typed:
             starting = list(tags.filter(name__istartswith=typed)[:SUGGESTIONS])
             containing = tags.filter(name__icontains=typed).exclude(name__istartswith=typed)
             found = starting + list(containing[: SUGGESTIONS - len(starting)])

@@ -205,6 +205,8 @@ def test_tags_are_suggested_from_existing_ones(editors):
     found = ann.get(reverse("admin:news_post_tag_suggestions"), {"q": "sup"}).json()
 
     assert found == {"tags": ["Support groups", "Peer support"]}  # starting with it come first
+    known = ann.get(reverse("admin:news_post_tag_suggestions"), {"known": "recovery,Brand new"})
+    assert known.json() == {"tags": ["Recovery"]}
 
 
 def test_papers_are_found_by_title_with_their_download_label(editors):

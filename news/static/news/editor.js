@@ -368,8 +368,8 @@
       });
     }
 
-    function ask(typed, then) {
-      fetch(url + "?q=" + encodeURIComponent(typed), { credentials: "same-origin" })
+    function ask(typed, then, parameter) {
+      fetch(url + "?" + (parameter || "q") + "=" + encodeURIComponent(typed), { credentials: "same-origin" })
         .then(function (response) {
           return response.json();
         })
@@ -415,16 +415,9 @@
       clearTimeout(timer);
       timer = setTimeout(suggest, 200);
     });
-    // Which of the tags already there exist: one request for each, at most a handful.
+    // Which of the tags already there exist (after a refused form, some may be new): one request.
     var initial = tagNames(input.value);
-    if (!initial.length) return;
-    var waiting = initial.length;
-    initial.forEach(function (name) {
-      ask(name, function () {
-        waiting -= 1;
-        if (!waiting) drawChips();
-      });
-    });
+    if (initial.length) ask(initial.join(","), drawChips, "known");
   }
 
   // --- The attached papers' table ---------------------------------------------------------
