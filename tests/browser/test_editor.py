@@ -35,6 +35,11 @@ def log_in(page: Page, user) -> None:
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
 
 
+def title_box(page: Page):
+    # By role and exact name: a chosen paper's title also holds the word "title".
+    return page.get_by_role("textbox", name="Title:", exact=True)
+
+
 def body_editor(page: Page):
     return page.get_by_role("textbox", name="Body")
 
@@ -92,8 +97,25 @@ def link_paper(page: Page) -> None:
     expect(links.filter(has_text=re.compile(r"^Download \(PDF, "))).to_have_count(1)
 
 
+def add_paper_in_popup(page: Page, pdf_file) -> None:
+    """The inline's "+" opens the paper form; its advice shows; Done hands the paper back."""
+    papers = page.get_by_role("group", name=re.compile("Attached papers"))
+    with page.expect_popup() as opened:
+        papers.locator("a.add-related").first.click()
+    popup = opened.value
+    popup.get_by_label("Title").fill("A long paper title that must stay readable in the picker")
+    popup.get_by_label("File:", exact=True).set_input_files(pdf_file)
+    popup.get_by_role("button", name="Save", exact=True).click()
+    expect(popup.get_by_role("heading", name="Accessibility of the paper")).to_be_visible()
+    assert_no_axe_violations(popup)
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Done: use this paper").click()
+    chosen = papers.get_by_role("combobox").first
+    expect(chosen).to_contain_text("A long paper title that must stay readable in the picker")
+
+
 def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
-    live_server, page, new_context, site_categories, editor, pictures, settings
+    live_server, page, new_context, site_categories, editor, pictures, pdf_file, settings
 ):
     settings.NEWS_AUTOSAVE_SECONDS = 1
     page.set_default_timeout(10_000)
@@ -103,11 +125,12 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
 
     # Write, with the toolbar, a picture and tags; axe at zero on the form at both sizes.
     page.goto("/admin/news/post/add/")
-    page.get_by_label("Title").fill("Choir concert")
-    page.get_by_label("Title").press("Tab")
+    title_box(page).fill("Choir concert")
+    title_box(page).press("Tab")
     write_with_the_toolbar(page)
     insert_picture(page, pictures["choir.png"])
     link_paper(page)
+    add_paper_in_popup(page, pdf_file)
     tags = page.get_by_label("Tags")
     tags.fill("Cho")
     page.get_by_role("button", name="Choirs").click()
@@ -122,7 +145,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     # A featured image chosen, then the form refused (no title): kept, shown, then used.
     page.get_by_label("Featured image").set_input_files(pictures["flag.png"])
     page.get_by_label("Image description").fill("A red flag")
-    page.get_by_label("Title").fill("")
+    title_box(page).fill("")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("chosen: flag.png")).to_be_visible()
     thumbnail = page.locator(".kept-upload img")
@@ -130,13 +153,14 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     assert thumbnail.evaluate("img => img.naturalWidth") > 0
     expect(chips.get_by_role("listitem")).to_have_text(["Choirs", "new tag: Concerts"])
     assert_no_axe_violations(page)
-    page.get_by_label("Title").fill("Choir concert")
+    title_box(page).fill("Choir concert")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text(re.compile("was added"))).to_be_visible()
     post = Post.objects.get(title="Choir concert")
     assert post.image and post.image_alt == "A red flag"
     assert re.search(r'<img src="/media/renditions/0/[^"]+" alt="The choir on stage"', post.body)
     assert sorted(post.tags.names()) == ["Choirs", "Concerts"]
+    assert post.attachments.get().document.title.startswith("A long paper title")
     page.goto(f"/admin/news/post/{post.pk}/change/")  # the change form, with its picture
     expect(body_editor(page).get_by_role("img", name="The choir on stage")).to_be_visible()
     for size in SIZES:
@@ -147,7 +171,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     writing = new_context(storage_state=page.context.storage_state()).new_page()
     writing.set_default_timeout(10_000)
     writing.goto("/admin/news/post/add/")
-    writing.get_by_label("Title").fill("Unsaved thoughts")
+    title_box(writing).fill("Unsaved thoughts")
     body_editor(writing).click()
     writing.keyboard.type("Typed and never saved.")
     expect(writing.get_by_role("status")).to_contain_text("Draft autosaved at")
@@ -156,7 +180,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     warnings = []
     writing.on("dialog", lambda dialog: (warnings.append(dialog.type), dialog.dismiss()))
     writing.close(run_before_unload=True)
-    expect(writing.get_by_label("Title")).to_have_value("Unsaved thoughts")  # still open
+    expect(title_box(writing)).to_have_value("Unsaved thoughts")  # still open
     assert warnings == ["beforeunload"]
     writing.close()
 
@@ -166,7 +190,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
         "button", name=re.compile(r"Restore the autosaved text from \d\d:\d\d")
     )
     restore.click()
-    expect(again.get_by_label("Title")).to_have_value("Unsaved thoughts")
+    expect(title_box(again)).to_have_value("Unsaved thoughts")
     expect(body_editor(again)).to_contain_text("Typed and never saved.")
     for size in SIZES:
         again.set_viewport_size(size)

@@ -442,6 +442,11 @@
         });
       });
     });
+    document.querySelectorAll(".inline-related.tabular td.delete input[type=checkbox]").forEach(function (box) {
+      if (box.labels && box.labels.length) return;
+      var header = box.closest("table").querySelector("thead th:last-child");
+      box.setAttribute("aria-label", (header && header.textContent.trim()) || "Delete");
+    });
     document.querySelectorAll(".inline-related.tabular th.original:empty").forEach(function (th) {
       th.append(el("span", { class: "visually-hidden", text: "Saved item" }));
     });
@@ -482,8 +487,9 @@
     offerRestore();
     nameInlineFields();
     // Rows added with "Add another", and select2 drawn after this script ran.
-    new MutationObserver(function () {
-      nameInlineFields();
-    }).observe(form, { childList: true, subtree: true });
+    var observer = new MutationObserver(nameInlineFields);
+    form.querySelectorAll(".inline-group").forEach(function (group) {
+      observer.observe(group, { childList: true, subtree: true });
+    });
   });
 })();
