@@ -73,6 +73,8 @@ class PostAdminForm(forms.ModelForm):
         else:
             autosave_url = reverse("admin:news_post_autosave_new")
         return attributes | {
+            # A form sent back (refused) shows what was just typed: newer than any autosave.
+            "data-autosave-offer": "no" if self.is_bound else "yes",
             "data-autosave-url": autosave_url,
             "data-autosave-seconds": str(self.autosave_seconds),
             "data-picture-url": reverse("admin:news_post_body_picture"),

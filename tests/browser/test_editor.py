@@ -4,6 +4,7 @@ featured image kept through a refused form, autosave restored after the tab was 
 the warning before leaving unsaved work. axe-core at zero on the form at two sizes."""
 
 import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -115,7 +116,15 @@ def add_paper_in_popup(page: Page, pdf_file) -> None:
 
 
 def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
-    live_server, page, new_context, site_categories, editor, pictures, pdf_file, settings
+    live_server,
+    page,
+    new_context,
+    site_categories,
+    editor,
+    pictures,
+    pdf_file,
+    settings,
+    output_path,
 ):
     settings.NEWS_AUTOSAVE_SECONDS = 1
     page.set_default_timeout(10_000)
@@ -152,7 +161,15 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     expect(thumbnail).to_be_visible()
     assert thumbnail.evaluate("img => img.naturalWidth") > 0
     expect(chips.get_by_role("listitem")).to_have_text(["Choirs", "new tag: Concerts"])
+    expect(page.get_by_role("button", name=re.compile("Restore the autosaved"))).to_have_count(0)
+    chosen_paper = page.get_by_role("group", name=re.compile("Attached papers")).locator(
+        ".select2-selection__rendered"
+    )
+    assert chosen_paper.evaluate("el => el.scrollWidth <= el.clientWidth")  # not cut off
     assert_no_axe_violations(page)
+    # For humans reviewing a run: test-results/<test>/kept-image.png (git-ignored).
+    Path(output_path).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=Path(output_path) / "kept-image.png", full_page=True)
     title_box(page).fill("Choir concert")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text(re.compile("was added"))).to_be_visible()

@@ -161,6 +161,7 @@ def test_a_chosen_image_is_kept_after_a_refused_form_and_used_when_it_saves(edit
 
     page = response.content.decode()
     assert "chosen: <bdi>flag.jpg</bdi>" in page and f'value="{key}"' in page
+    assert 'data-autosave-offer="no"' in page  # what was just sent is newer than any autosave
     thumbnail = reverse("admin:news_post_kept_image", args=key.split("/"))
     assert f'src="{thumbnail}"' in page
     shown = ann.get(thumbnail)

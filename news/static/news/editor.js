@@ -281,7 +281,7 @@
   }
 
   function offerRestore() {
-    if (!textarea.dataset.autosaveUrl) return;
+    if (!textarea.dataset.autosaveUrl || textarea.dataset.autosaveOffer === "no") return;
     fetch(textarea.dataset.autosaveUrl, { credentials: "same-origin" })
       .then(function (response) {
         return response.json();
