@@ -131,6 +131,8 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     make_post(title="Tagged earlier").tags.add("Choirs")
     make_document(title="Recovery: the Business Case")
     log_in(page, editor)
+    dialogs = []  # saving a changed form must never ask "Leave site?"
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
 
     # Write, with the toolbar, a picture and tags; axe at zero on the form at both sizes.
     page.goto("/admin/news/post/add/")
@@ -178,6 +180,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     assert re.search(r'<img src="/media/renditions/0/[^"]+" alt="The choir on stage"', post.body)
     assert sorted(post.tags.names()) == ["Choirs", "Concerts"]
     assert post.attachments.get().document.title.startswith("A long paper title")
+    assert dialogs == []
     page.goto(f"/admin/news/post/{post.pk}/change/")  # the change form, with its picture
     expect(body_editor(page).get_by_role("img", name="The choir on stage")).to_be_visible()
     for size in SIZES:
