@@ -3,16 +3,24 @@
 The form is documents.forms, the downloads chart documents.charts and the staff-only file
 views documents.staff_files. Posts carrying a paper are read through its `attachments`
 relation, the one thing this app assumes of the app attaching papers (see documents.models).
+Over 250 lines: beside the list and forms, a paper added from another form's "+" shows its
+accessibility advice before the popup closes.
 """
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.admin.actions import delete_selected as confirm_and_delete
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, prefetch_related_objects
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from documents.charts import downloads_chart
@@ -132,6 +140,48 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
             ingest_upload(obj, upload, by=request.user)
         else:
             obj.save()
+
+    # --- Adding a paper from another form's "+" -------------------------------------------
+
+    def get_urls(self):
+        done = path(
+            "<int:pk>/popup-done/",
+            self.admin_site.admin_view(self.popup_done_view),
+            name="documents_document_popup_done",
+        )
+        return [done, *super().get_urls()]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """From a popup: the paper's accessibility advice first, then "Done" closes it."""
+        if IS_POPUP_VAR not in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Paper added: check its accessibility",
+            "is_popup": True,
+            "document": obj,
+            "problems": obj.accessibility_problems,
+            "done_url": reverse("admin:documents_document_popup_done", args=[obj.pk]),
+            "to_field": request.POST.get(TO_FIELD_VAR, ""),
+        }
+        return TemplateResponse(request, "admin/documents/document/popup_advice.html", context)
+
+    def popup_done_view(self, request, pk):
+        """Hand the paper to the form that opened the popup, as Django's own "+" does."""
+        document = get_object_or_404(Document, pk=pk)
+        if not self.has_view_or_change_permission(request, document):
+            raise PermissionDenied
+        to_field = request.GET.get(TO_FIELD_VAR, "")
+        if to_field and not self.to_field_allowed(request, to_field):
+            raise DisallowedModelAdminToField(f"The field {to_field} cannot be referenced.")
+        value = document.serializable_value(to_field or document._meta.pk.attname)
+        data = json.dumps({"value": str(value), "obj": str(document)})
+        return TemplateResponse(
+            request,
+            self.popup_response_template
+            or ["admin/documents/document/popup_response.html", "admin/popup_response.html"],
+            {"popup_response_data": data},
+        )
 
     def delete_queryset(self, request, queryset):
         # One by one, so each paper's files leave the disk with its row.

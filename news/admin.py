@@ -16,6 +16,8 @@ from news.admin_publishing import (
     PostPublishingMixin,
     chosen_status,
 )
+from news.admin_drafts import PostEditorAdminMixin
+from news.admin_forms import PostAdminForm
 from news.admin_revisions import PostHistoryMixin
 from news.images import ImageUploadField
 from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect
@@ -112,10 +114,18 @@ class SlugRedirectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(PostPublishingMixin, DiskFullAdminMixin, PostHistoryMixin, admin.ModelAdmin):
+class PostAdmin(
+    PostPublishingMixin,
+    PostEditorAdminMixin,
+    DiskFullAdminMixin,
+    PostHistoryMixin,
+    admin.ModelAdmin,
+):
     class Media:
         js = ["news/editor-label.js", "news/post-form.js", "news/post-form-labels.js"]
         css = {"all": ["news/post-form.css"]}
+
+    form = PostAdminForm
 
     # Its messages say why an upload is refused (Django's field would only say "invalid").
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}

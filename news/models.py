@@ -23,12 +23,14 @@ from taggit.models import Tag
 
 from documents.models import Document
 from documents.text_direction import isolated
+from news.body_html import body_sanitiser
 from news.conditions import State, Status, holds, state_conditions, upcoming_condition
 from news.conditions import State as _State  # for annotations in Post, where State is its own
 from news.images import validate_image
 from news.search.scoring import POST_FIELDS, ranked
 
-# What staff may put in a post's body; the same list sanitises whatever is saved or pasted.
+# What staff may put in a post's body; the same list sanitises whatever is saved or pasted
+# (news.body_html, which adds the rule that pictures come from the site itself).
 BODY_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -41,6 +43,22 @@ BODY_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "History": True,
+    # Pictures, each with a description; news.body_html keeps only the site's own.
+    "Image": True,
+    # The library turns the browser's spell-check off by default: staff want it on.
+    "NoSpellCheck": False,
+    # Every button on its own (no drop-downs), in the order people reach for them; their
+    # words and glyphs are set by news/static/news/editor.js.
+    "Menu": {
+        "groups": [
+            {"group": "headings"},
+            {"group": "lists"},
+            {"group": "nodes -blockType -lists"},
+            {"group": "marks"},
+            {"group": "link"},
+            {"group": "history"},
+        ]
+    },
 }
 
 EVENTS_SLUG = "events"
@@ -174,7 +192,7 @@ class Post(models.Model):
         help_text="A sentence or two for listings and search engines. Left blank, it is made "
         "from the start of the body.",
     )
-    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=True)
+    body = ProseEditorField(extensions=BODY_EXTENSIONS, sanitize=body_sanitiser(BODY_EXTENSIONS))
     body_text = models.TextField(
         blank=True, editable=False, help_text="The body as plain text, for search and summaries."
     )
@@ -393,3 +411,38 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.post.slug}"
+
+
+class Autosave(models.Model):
+    """The text of a post form as one staff member last left it, saved while they type.
+
+    One per person and post, or per person for a post never saved ("new post"); the live post
+    is never changed by it. A row rather than a django-reversion revision: a revision is a
+    saved version of a post for its history, and a new post has no row to hang one on.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_autosaves"
+    )
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves"
+    )
+    fields = models.JSONField(default=dict, help_text="The form's text fields, by name.")
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "post"],
+                condition=models.Q(post__isnull=False),
+                name="autosave_one_per_user_and_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(post__isnull=True),
+                name="autosave_one_new_post_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.post or 'a new post'} by {self.user}"

@@ -505,3 +505,9 @@ if AWS_STORAGE_BUCKET_NAME:
 # `manage.py flush_download_counts`, run every minute: see README "Running on several
 # machines"). Deferred needs REDIS_URL.
 DOCUMENTS_COUNT_DOWNLOADS = env.str("DOCUMENTS_COUNT_DOWNLOADS", default="direct")
+
+# --- The post editor (issue 12, helper "editor") ----------------------------------------------
+
+# How often, in seconds, the post form autosaves while staff type (and always when the page is
+# hidden or closed); news/static/news/editor.js reads it from the form.
+NEWS_AUTOSAVE_SECONDS = 60

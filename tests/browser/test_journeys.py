@@ -45,7 +45,7 @@ def write_body(page: Page) -> None:
     body_row = page.locator(".form-row.field-body")
     # The editable area a screen reader announces by the field's label, "Body".
     editor = page.get_by_role("textbox", name="Body")
-    bold = body_row.get_by_role("button", name="bold", exact=True)
+    bold = body_row.get_by_role("button", name="Bold", exact=True)
     editor.click()
     page.keyboard.type(FIRST_PARAGRAPH)
     page.keyboard.press("Enter")  # a new paragraph
