@@ -197,8 +197,8 @@ def test_the_sitemap_is_an_index_of_pages_of_at_most_the_limit(client, monkeypat
         if page.startswith(posts)
     ]
     assert [len(found) for found in on_pages] == [2, 2, 1]
-    # In the order they were written, each once.
-    assert sum(on_pages, []) == [absolute(post.get_absolute_url()) for post in made]
+    # Newest first, each once.
+    assert sum(on_pages, []) == [absolute(post.get_absolute_url()) for post in reversed(made)]
     assert client.get(posts, {"p": 4}).status_code == 404
     assert client.get(reverse("sitemap_section", kwargs={"section": "nope"})).status_code == 404
 
