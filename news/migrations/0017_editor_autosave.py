@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0013_history_in_reversion'),
+        ('news', '0016_plain_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

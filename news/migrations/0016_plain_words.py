@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0013_history_in_reversion'),
+        ('news', '0015_public_posts_index'),
     ]
 
     operations = [
