@@ -19,6 +19,11 @@ JARGON = [
     "Model name",
     "Add link",
     "Change or view list link",
+    "comment(s)",
+    "selected comments",
+    "Change comment",
+    "SHA-256</label>",
+    "By uploaded at",
 ]
 
 
