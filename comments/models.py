@@ -16,6 +16,11 @@ from django.utils import timezone
 from documents.text_direction import isolated
 
 
+def replies(count: int) -> str:
+    """ "1 reply", "3 replies": how staff messages count replies."""
+    return f"{count} reply" if count == 1 else f"{count} replies"
+
+
 def conversation():
     """The reply that began a reply's conversation: its thread_key, or itself."""
     return Coalesce("thread_key", "pk", output_field=models.BigIntegerField())
@@ -138,6 +143,9 @@ class Comment(models.Model):
     objects = CommentQuerySet.as_manager()
 
     class Meta:
+        # What staff and visitors call them, everywhere the admin names the model.
+        verbose_name = "reply"
+        verbose_name_plural = "replies"
         ordering = ["-submitted_at", "-pk"]
         get_latest_by = "submitted_at"
         indexes = [

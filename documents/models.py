@@ -140,7 +140,15 @@ class Document(models.Model):
     content_type = models.CharField(max_length=100, default="application/pdf", editable=False)
     size = models.PositiveBigIntegerField("size in bytes", editable=False, default=0)
     page_count = models.PositiveIntegerField("pages", null=True, blank=True, editable=False)
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True, editable=False, db_index=True)
+    sha256 = models.CharField(
+        "file fingerprint",
+        max_length=64,
+        help_text="The file's SHA-256: the same for identical files, so a paper uploaded "
+        "twice is noticed.",
+        blank=True,
+        editable=False,
+        db_index=True,
+    )
     text = models.TextField(
         blank=True, editable=False, help_text="The text inside the file, pages separated by \\f."
     )
@@ -162,7 +170,7 @@ class Document(models.Model):
         editable=False,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField("uploaded", auto_now_add=True)
     file_updated_at = models.DateTimeField(
         "file changed", default=timezone.now, editable=False, help_text="When this version arrived."
     )

@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from comments.admin.pages import AdminPages
-from comments.models import Comment
+from comments.models import Comment, replies
 from comments.services import decide, undo
 
 Status = Comment.Status
@@ -132,7 +132,7 @@ class OneClickDecisions(AdminPages):
             return redirect(self._back_to(request))
         restored = undo(before, status=status, by=request.user)
         if restored:
-            self.message_user(request, f"Undone: {restored} comment(s) as they were before.")
+            self.message_user(request, f"Undone: {replies(restored)} put back as before.")
         else:
             self.message_user(
                 request, "Nothing to undo: someone has decided since.", messages.WARNING

@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils.http import content_disposition_header
 
 from comments.admin.pages import AdminPages
+from comments.models import replies
 from comments.personal_data import comments_by, erase_personal_data, export_personal_data
 
 
@@ -44,7 +45,7 @@ class PersonalDataPage(AdminPages):
             raise PermissionDenied
         if request.POST.get("confirmed") == "yes":
             count = erase_personal_data(email)
-            self.message_user(request, f"Erased {count} comment(s) given with that address.")
+            self.message_user(request, f"Erased {replies(count)} given with that address.")
             return redirect(self._url("personal_data"))
         comments = comments_by(email).select_related("post").order_by("submitted_at", "pk")
         return self._render(

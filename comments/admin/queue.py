@@ -16,7 +16,7 @@ from django.utils.timezone import localtime
 from comments.admin.approve_reply import ApproveAndReplyPage
 from comments.admin.decisions import OneClickDecisions, buttons_for, undo_form
 from comments.admin.personal_data import PersonalDataPage
-from comments.models import Comment, conversation
+from comments.models import Comment, conversation, replies
 from comments.services import decide
 from news.models import Post
 
@@ -62,7 +62,7 @@ def _moderation_action(name: str, status: str, verb: str, description: str):
     @admin.action(description=description, permissions=["change"])
     def action(modeladmin, request, queryset):
         before = decide(queryset, status=status, by=request.user)
-        text = f"{len(before)} comment(s) {verb}."
+        text = f"{replies(len(before))} {verb}."
         if before:
             here = request.get_full_path()
             undo = undo_form(request, before, status, action=modeladmin._url("undo"), back_to=here)
@@ -75,15 +75,13 @@ def _moderation_action(name: str, status: str, verb: str, description: str):
 
 Status = Comment.Status
 MODERATION_ACTIONS = [
-    _moderation_action("approve", Status.APPROVED, "approved", "Approve selected comments"),
+    _moderation_action("approve", Status.APPROVED, "approved", "Approve selected replies"),
     _moderation_action(
-        "unapprove", Status.PENDING, "moved back to pending", "Unapprove selected comments"
+        "unapprove", Status.PENDING, "moved back to pending", "Unapprove selected replies"
     ),
+    _moderation_action("mark_spam", Status.SPAM, "marked as spam", "Mark selected replies as spam"),
     _moderation_action(
-        "mark_spam", Status.SPAM, "marked as spam", "Mark selected comments as spam"
-    ),
-    _moderation_action(
-        "trash", Status.TRASH, "moved to the trash", "Move selected comments to the trash"
+        "trash", Status.TRASH, "moved to the trash", "Move selected replies to the trash"
     ),
 ]
 

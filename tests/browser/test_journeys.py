@@ -153,13 +153,13 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
 
 def moderator_approves_reply(page: Page, moderator) -> None:
     log_in(page, moderator)
-    # The app list calls the model "Replies" (imroc_site.staff_words): take its row of the index.
+    # The app list calls the model "Replies" (the model's verbose_name_plural): take its row of the index.
     comments_row = page.get_by_role("row", name="Replies")
     comments_row.get_by_role("link", name="Replies", exact=True).click()
     expect(page.get_by_role("heading", name="Replies", level=1)).to_be_visible()
     page.get_by_role("checkbox", name=re.compile(REPLY_NAME)).check()
     page.get_by_role("combobox", name=re.compile("^Action")).select_option(
-        label="Approve selected comments"
+        label="Approve selected replies"
     )
     # Django 6.1 labels the button that runs the chosen action "Run" (it used to be "Go").
     page.get_by_role("button", name="Run", exact=True).click()

@@ -166,10 +166,10 @@ def test_moderator_approves_the_pending_reply_from_the_queue(
     assert pending.reason == "Every reply is held for moderation"
     first_row.get_by_role("checkbox").check()
     page.get_by_role("combobox", name=re.compile("^Action")).select_option(
-        label="Approve selected comments"
+        label="Approve selected replies"
     )
     page.get_by_role("button", name="Run", exact=True).click()
-    expect(page.get_by_role("listitem").filter(has_text="1 comment(s) approved.")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="1 reply approved.")).to_be_visible()
 
     pending.refresh_from_db()
     assert pending.status == Comment.Status.APPROVED

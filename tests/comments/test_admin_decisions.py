@@ -73,7 +73,7 @@ def test_undo_puts_back_the_status_and_the_reason_it_was_held(client, moderator)
     assert (comment.status, comment.reason) == ("pending", "Held: two links")
     assert comment.moderated_by == moderator
     page = client.get(response.url).content.decode()
-    assert "Undone: 1 comment(s) as they were before." in page
+    assert "Undone: 1 reply put back as before." in page
 
 
 def test_undo_leaves_a_reply_someone_has_decided_since(client, moderator):
@@ -103,7 +103,7 @@ def test_bulk_actions_stay_and_offer_an_undo(client, moderator):
 
     page = client.post(reverse(QUEUE), data, follow=True)
 
-    assert "2 comment(s) approved." in page.content.decode()
+    assert "2 replies approved." in page.content.decode()
     assert set(Comment.objects.values_list("status", flat=True)) == {"approved"}
     fields = undo_fields(page)
     client.post(fields.pop("action"), fields)

@@ -89,7 +89,7 @@ def test_each_bulk_action_records_who_when_and_why(client, moderator, action, st
         reverse(QUEUE), {"action": action, "_selected_action": [c.pk for c in chosen]}, follow=True
     )
 
-    assert "2 comment(s)" in response.content.decode()
+    assert "2 replies" in response.content.decode()
     for comment in chosen:
         comment.refresh_from_db()
         assert (comment.status, comment.moderated_by, comment.reason) == (end, moderator, reason)

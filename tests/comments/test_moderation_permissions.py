@@ -45,7 +45,7 @@ def test_moderators_bulk_actions(client, django_user_model, action, start, end):
     )
 
     assert response.status_code == 200
-    assert "2 comment(s)" in response.content.decode()
+    assert "2 replies" in response.content.decode()
     for comment in chosen:
         comment.refresh_from_db()
         assert comment.status == end and comment.moderated_by == moderator

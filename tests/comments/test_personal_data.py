@@ -177,7 +177,7 @@ def test_erase_asks_first_then_erases(client, moderator, thread):
     confirm = client.post(reverse(PAGE), {"email": "sam@example.org", "erase": "Erase…"})
 
     html = confirm.content.decode()
-    assert "2 comments given with <strong>sam@example.org</strong> will be deleted" in html
+    assert "2 replies given with <strong>sam@example.org</strong> will be deleted" in html
     assert "My story" in html and "Again" in html
     assert Comment.objects.count() == 4  # nothing gone yet
 
@@ -187,7 +187,7 @@ def test_erase_asks_first_then_erases(client, moderator, thread):
         follow=True,
     )
 
-    assert "Erased 2 comment(s) given with that address." in done.content.decode()
+    assert "Erased 2 replies given with that address." in done.content.decode()
     assert set(Comment.objects.all()) == {thread["answer"], thread["stranger"]}
     answer_page = reverse("admin:comments_comment_change", args=[thread["answer"].pk])
     assert "A reply since erased" in client.get(answer_page).content.decode()
@@ -244,7 +244,7 @@ def test_command_prints_the_export_as_json(thread):
 def test_command_erases_at_once_with_yes(thread):
     out = io.StringIO()
     call_command("comment_personal_data", "erase", "sam@example.org", "--yes", stdout=out)
-    assert "Erased 2 comment(s)" in out.getvalue()
+    assert "Erased 2 replies" in out.getvalue()
     assert set(Comment.objects.all()) == {thread["answer"], thread["stranger"]}
 
 
@@ -258,7 +258,7 @@ def test_command_asks_before_erasing(thread):
             stdin=io.StringIO("no\n"),
             stdout=out,
         )
-    assert "2 comment(s) given with sam@example.org will be deleted" in out.getvalue()
+    assert "2 replies given with sam@example.org will be deleted" in out.getvalue()
     assert Comment.objects.count() == 4
 
     call_command(

@@ -19,6 +19,11 @@ JARGON = [
     "Model name",
     "Add link",
     "Change or view list link",
+    "comment(s)",
+    "selected comments",
+    "Change comment",
+    "SHA-256</label>",
+    "By uploaded at",
 ]
 
 
@@ -99,6 +104,7 @@ def test_controls_django_leaves_unlabelled_get_a_name(admin_client):
 
     # A paper's row on the post form: its cells' headings are not labels.
     assert 'aria-label="Position" id="id_attachments-0-position"' in html
-    # The featured image: Django puts the file input in a fieldset whose legend names nothing.
-    assert 'aria-label="Featured image" id="id_image"' in html
+    # The featured image: its own <label> names it (news.widgets.KeptImageInput leaves Django's
+    # fieldset, whose legend would name no control).
+    assert '<label for="id_image">Featured image:</label>' in html
     assert '<th class="original"></th>' not in html  # no empty column heading

@@ -298,7 +298,7 @@ def test_a_reply_posted_through_one_is_moderated_through_the_other_and_shown_by_
     token = form_fields(waiting, "")["csrfmiddlewaretoken"]
     data = {"action": "approve", "_selected_action": [reply_id], "csrfmiddlewaretoken": token}
     status, _, body = moderator.request(changelist, data)
-    assert status == 200 and "1 comment(s) approved." in body.decode()
+    assert status == 200 and "1 reply approved." in body.decode()
 
     for server in (site["one"], site["two"], site["front"]):
         assert "Peer support works here too." in Visitor().text(f"{server}{site['post']}")

@@ -6,6 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from comments.models import replies
 from comments.personal_data import comments_by, erase_personal_data, export_personal_data
 
 
@@ -34,11 +35,11 @@ class Command(BaseCommand):
         if not yes and not self._confirmed(count, email, options.get("stdin") or sys.stdin):
             raise CommandError("Nothing erased.")
         erased = erase_personal_data(email)
-        self.stdout.write(self.style.SUCCESS(f"Erased {erased} comment(s) given with {email}."))
+        self.stdout.write(self.style.SUCCESS(f"Erased {replies(erased)} given with {email}."))
 
     def _confirmed(self, count, email, stdin) -> bool:
         self.stdout.write(
-            f"{count} comment(s) given with {email} will be deleted for good. "
+            f"{replies(count)} given with {email} will be deleted for good. "
             "Type 'yes' to erase them: ",
             ending="",
         )
