@@ -1,14 +1,15 @@
 """Running the site for real, outside the test process: gunicorn, nginx, and manage.py.
 
 Used by the real-server tests (tests/documents/test_real_servers.py, through the fixtures of
-tests/documents/conftest.py) and by the downloads benchmark (tests/benchmarks/downloads.py).
+tests/documents/conftest.py, and tests/site/test_nginx_front.py) and by the benchmarks
+(tests/benchmarks/downloads.py, tests/benchmarks/front.py). nginx runs the shipped
+deploy/nginx/ configuration with only its addresses and folders changed.
 Neither a test module nor a benchmark: plain helpers, so both can import them.
 """
 
 import getpass
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-README = ROOT / "README.md"
+NGINX_DEPLOY = ROOT / "deploy" / "nginx"
 
 
 def free_port() -> int:
@@ -111,35 +112,61 @@ def start_gunicorn(env: dict[str, str], *extra: str, workers: int = 2, threads: 
     return process, port
 
 
-def readme_nginx_snippet() -> str:
-    """The nginx configuration the README gives under "Serving papers with nginx"."""
-    section = README.read_text().split("## Serving papers with nginx", 1)[1]
-    return re.search(r"```nginx\n(.*?)```", section, re.DOTALL).group(1)
-
-
 def _substitute(text: str, old: str, new: str) -> str:
     if text.count(old) != 1:
-        raise ValueError(f"the README's nginx snippet should contain {old!r} exactly once")
+        raise ValueError(f"deploy/nginx/imroc.conf should contain {old!r} exactly once")
     return text.replace(old, new)
 
 
+def shipped_site(
+    folder: Path, *, proxy_port: int, app_port: int, media_root: Path, static_root: Path
+) -> str:
+    """The shipped deploy/nginx/imroc.conf with only its machine-specific lines changed: the
+    address it listens on, gunicorn's, and the folders under /srv/imroc/ and /var/cache/.
+    Its snippets are copied beside the nginx.conf, where its relative `include`s find them."""
+    shutil.copytree(NGINX_DEPLOY / "snippets", folder / "snippets", dirs_exist_ok=True)
+    site = (NGINX_DEPLOY / "imroc.conf").read_text()
+    for old, new in (
+        ("listen 80;", f"listen 127.0.0.1:{proxy_port};"),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("alias /srv/imroc/var/media/;", f"alias {media_root}/;"),
+        ("alias /srv/imroc/var/static/;", f"alias {static_root}/;"),
+        ("proxy_cache_path /var/cache/nginx/imroc ", f"proxy_cache_path {folder}/cache "),
+    ):
+        site = _substitute(site, old, new)
+    return site
+
+
 def nginx_config(
-    folder: Path, *, media_root: Path, proxy_port: int, app_port: int, static_port: int | None
+    folder: Path,
+    *,
+    media_root: Path,
+    proxy_port: int,
+    app_port: int,
+    static_port: int | None,
+    static_root: Path | None = None,
+    static_files: Path | None = None,
 ) -> Path:
-    """An nginx.conf in `folder`: the README's snippet on `proxy_port` in front of gunicorn on
-    `app_port`, and with `static_port` a plain server of MEDIA_ROOT under /media/."""
-    site = readme_nginx_snippet()
-    site = _substitute(site, "listen 80;", f"listen 127.0.0.1:{proxy_port};")
-    site = _substitute(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
-    site = _substitute(site, "alias /srv/imroc/var/media/;", f"alias {media_root}/;")
+    """An nginx.conf in `folder`: the shipped site (deploy/nginx/) on `proxy_port` in front of
+    gunicorn on `app_port`, and with `static_port` a plain server of MEDIA_ROOT under /media/
+    and of `static_files` (copies of pages, for comparisons) under /copies/."""
+    site = shipped_site(
+        folder,
+        proxy_port=proxy_port,
+        app_port=app_port,
+        media_root=media_root,
+        static_root=static_root or folder / "static",
+    )
     static = ""
     if static_port:
+        copies = f"location /copies/ {{ alias {static_files}/; }}" if static_files else ""
         static = f"""
     server {{
         listen 127.0.0.1:{static_port};
         location /media/ {{
             alias {media_root}/;
         }}
+        {copies}
     }}"""
     temp = folder / "nginx-temp"
     temp.mkdir(exist_ok=True)
@@ -161,6 +188,8 @@ http {{
     tcp_nopush on;
     keepalive_requests 100000;
     types {{
+        text/html html;
+        text/css css;
         application/pdf pdf;
     }}
     default_type application/octet-stream;
