@@ -70,7 +70,7 @@ def form_issued_token(request, *, exact: bool = False) -> str:
     """
     now = int(time.time())
     if not exact and not request.COOKIES:
-        step = max(settings.SHARED_CACHE_SECONDS, 1)
+        step = max(settings.PUBLIC_CACHE_SECONDS, 1)
         now -= now % step
     return sign_form_time(now)
 
