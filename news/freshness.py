@@ -57,6 +57,4 @@ def content_etag(request, *args, **kwargs) -> str | None:
     return None if changed is None else f'W/"{changed.timestamp():.6f}"'
 
 
-conditional_on_content = condition(
-    etag_func=content_etag, last_modified_func=content_last_modified
-)
+conditional_on_content = condition(etag_func=content_etag, last_modified_func=content_last_modified)

@@ -19,9 +19,7 @@ def test_nginx_accepts_the_shipped_site(tmp_path):
     config = servers.nginx_config(
         tmp_path, media_root=tmp_path, proxy_port=8080, app_port=8000, static_port=None
     )
-    check = subprocess.run(
-        [servers.NGINX, "-t", "-c", str(config)], capture_output=True, text=True
-    )
+    check = subprocess.run([servers.NGINX, "-t", "-c", str(config)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
 
 
@@ -44,9 +42,7 @@ def test_systemd_accepts_the_units(tmp_path):
         "imroc-tasks.service",
     }
 
-    verify = subprocess.run(
-        [analyze, "verify", "--man=no", *units], capture_output=True, text=True
-    )
+    verify = subprocess.run([analyze, "verify", "--man=no", *units], capture_output=True, text=True)
 
     # Unknown keys and bad values are only warnings to systemd: any line about our units fails.
     problems = [line for line in verify.stderr.splitlines() if str(tmp_path) in line]

@@ -199,7 +199,9 @@ def test_anonymous_pages_come_from_the_shared_cache(front):
     assert again.getheader("ETag").startswith('W/"')
     assert again.getheader("X-Accel-Expires") is None  # nginx's own, never the visitor's
     # A browser that has the page asks again on each visit; nginx answers it from its copy.
-    revalidated, empty = fetch(front["port"], "/news/", **{"If-None-Match": again.getheader("ETag")})
+    revalidated, empty = fetch(
+        front["port"], "/news/", **{"If-None-Match": again.getheader("ETag")}
+    )
     assert (revalidated.status, empty) == (304, b"")
 
 
@@ -360,7 +362,8 @@ def test_cached_pages_are_served_as_fast_as_static_copies(front):
     print(
         "µs per request (servers + wrk): "
         + ", ".join(
-            f"{name} {server[url] / requests[url] * 1e6:.1f} + {client[url] / requests[url] * 1e6:.1f}"
+            f"{name} {server[url] / requests[url] * 1e6:.1f} + "
+            f"{client[url] / requests[url] * 1e6:.1f}"
             for name, url in (("cached", cached), ("static", static))
         )
         + f": cached reaches {ratio:.2f}× static's req/s; best measured req/s "
@@ -377,8 +380,7 @@ def test_floods_of_searches_and_sign_ins_get_429(front):
     searches = [fetch(front["port"], f"/search/?q=recovery{n}")[0].status for n in range(25)]
     library = [fetch(front["port"], f"/papers/?q=paper{n}")[0].status for n in range(25)]
     sign_ins = [
-        fetch(front["port"], "/admin/login/", "POST", "username=x&password=y")
-        for _ in range(10)
+        fetch(front["port"], "/admin/login/", "POST", "username=x&password=y") for _ in range(10)
     ]
     pages = [fetch(front["port"], "/search/")[0].status for _ in range(15)]  # no query: free
 
@@ -388,6 +390,3 @@ def test_floods_of_searches_and_sign_ins_get_429(front):
     assert refused.getheader("Retry-After") == "10"
     assert b"<title>Too many requests</title>" in page
     assert 429 not in pages
-
-
-
