@@ -4,7 +4,8 @@ Used by the real-server tests (tests/documents/test_real_servers.py, through the
 tests/documents/conftest.py, and tests/site/test_nginx_front.py) and by the benchmarks
 (tests/benchmarks/downloads.py, tests/benchmarks/front.py). nginx runs the shipped
 deploy/nginx/ configuration with only its addresses and folders changed.
-Neither a test module nor a benchmark: plain helpers, so both can import them.
+Neither a test module nor a benchmark: plain helpers, so both can import them. Over 250
+lines because every real server the tests start is here, so each is started one way.
 """
 
 import contextlib

@@ -15,7 +15,9 @@ milliseconds per request (gunicorn's workers and nginx's, read from /proc before
 for the site alone (uncached), through the front (cached), and for nginx's static copy; the
 cached ratio (cached requests/s and CPU against the static copy's); and the freshness delay,
 from a change's commit to the first anonymous poll (every 50 ms) through the front that shows
-it. Not a test: a script that prints figures (README "Performance").
+it. Not a test: a script that prints figures (README "Performance through the shipped
+front"); over 250 lines because the four cases, the replies' sender and the freshness poll
+belong to one run.
 """
 
 import argparse
