@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -15,12 +16,22 @@ logger = logging.getLogger("imroc_site.database")
 
 
 class SharedCacheMiddleware:
-    """Let shared HTTP caches keep public pages that every cookieless visitor sees alike.
+    """Let shared caches (the shipped nginx front) keep, for at most SHARED_CACHE_SECONDS, the
+    public pages that every cookieless visitor sees alike; browsers keep none of them.
 
-    A visitor without cookies gets the same bytes as any other, so such a page may be cached
-    publicly for a short while. A visitor with a cookie (staff, or someone with a reply awaiting
-    moderation) may see something of their own, so their copy is private. Views that decide
-    for themselves (the admin, downloads, `never_cache`) keep their own Cache-Control.
+    A visitor without cookies gets the same bytes as any other, so such a page is
+    `public, max-age=0, s-maxage=SHARED_CACHE_SECONDS`: a shared cache serves it for that long,
+    then revalidates it (news.freshness answers 304 cheaply), and a browser asks again on every
+    visit, so it sees a change at once. A visitor with a cookie (staff, or someone with a reply
+    awaiting moderation) may see something of their own, so their copy is private. Views that
+    decide for themselves (the admin, downloads, images, `never_cache`) keep their own
+    Cache-Control.
+
+    Every public response also says, in `X-Accel-Expires`, the last second nginx may serve it:
+    nginx counts lifetimes in whole seconds from the second it stored a copy, so `s-maxage=1`
+    alone would keep a page up to 2 s; an absolute time keeps the promise (and caps at the
+    same lifetime a public image whose Cache-Control allows a year). nginx hides the header
+    from visitors.
     """
 
     def __init__(self, get_response):
@@ -28,14 +39,31 @@ class SharedCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
+        if request.method not in ("GET", "HEAD"):
             return response
-        patch_vary_headers(response, ["Cookie"])
-        if request.COOKIES or response.cookies or response.status_code >= 500:
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        if not response.has_header("Cache-Control"):
+            patch_vary_headers(response, ["Cookie"])
+            if request.COOKIES or response.cookies or response.status_code >= 500:
+                patch_cache_control(response, private=True, no_cache=True)
+            else:
+                shared = settings.SHARED_CACHE_SECONDS
+                patch_cache_control(response, public=True, max_age=0, s_maxage=shared)
+        if _is_public(response):
+            response["X-Accel-Expires"] = _last_second_to_serve(settings.SHARED_CACHE_SECONDS)
         return response
+
+
+def _is_public(response) -> bool:
+    directives = {part.split("=")[0].strip() for part in response["Cache-Control"].split(",")}
+    return "public" in directives and not directives & {"private", "no-store", "no-cache"}
+
+
+def _last_second_to_serve(lifetime: int) -> str:
+    """nginx's absolute form: serve until the end of that second, never longer than
+    `lifetime` from now (0: not at all, nginx's own meaning of 0)."""
+    if lifetime <= 0:
+        return "0"
+    return f"@{int(time.time()) + lifetime - 1}"
 
 
 class TwoFactorRequiredMiddleware:

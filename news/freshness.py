@@ -1,4 +1,4 @@
-"""When news content last changed, for Last-Modified and 304 answers on its pages.
+"""When news content last changed, for Last-Modified, ETag and 304 answers on its pages.
 
 The site's content stamp (freshness.stamp) moves on every save and delete; posts that appear,
 expire or whose event ends do so without anyone saving them, so those moments are read from
@@ -8,6 +8,11 @@ Every public page asks this, so it must cost next to nothing: the moments withou
 read once (one query over the posts) and kept in the process with the stamp they were read
 under and the next such moment still to come. Until the stamp moves or that moment arrives
 they cannot change, and each request reads only the stamp: one row, by primary key.
+
+The shared cache in front (deploy/nginx/) revalidates its copy of a page every second, sending
+both validators back. Last-Modified counts whole seconds, so two changes within one second
+would look like one and the second would never show; the ETag is the same moment to the
+microsecond, and Django lets it decide when both are sent. Both come from one reading.
 """
 
 import threading
@@ -32,6 +37,7 @@ class _Moments:
 
 
 _kept = threading.local()
+_READING = "_content_last_modified"  # the request's attribute holding the one reading
 
 
 def _read_moments(now: datetime, stamp: datetime | None) -> _Moments:
@@ -63,12 +69,27 @@ def forget_moments() -> None:
 
 def content_last_modified(request=None, *args, **kwargs) -> datetime | None:
     """When anything a public page shows last changed (a `condition` last_modified_func)."""
+    if hasattr(request, _READING):
+        return getattr(request, _READING)
     stamp = site_changed_at()
     now = timezone.now()
     kept: _Moments | None = getattr(_kept, "moments", None)
     if kept is None or kept.stamp != stamp or (kept.valid_until and now >= kept.valid_until):
         kept = _kept.moments = _read_moments(now, stamp)
-    return max(filter(None, [stamp, kept.latest]), default=None)
+    changed = max(filter(None, [stamp, kept.latest]), default=None)
+    if request is not None:
+        setattr(request, _READING, changed)
+    return changed
 
 
-conditional_on_content = condition(last_modified_func=content_last_modified)
+def content_etag(request, *args, **kwargs) -> str | None:
+    """The same moment to the microsecond, for visitors without cookies (a `condition`
+    etag_func). A visitor with a cookie may see something of their own (a reply awaiting
+    moderation) that moves no stamp: their pages keep the ETag of their own bytes."""
+    if request.COOKIES:
+        return None
+    changed = content_last_modified(request)
+    return None if changed is None else f'W/"{changed.timestamp():.6f}"'
+
+
+conditional_on_content = condition(etag_func=content_etag, last_modified_func=content_last_modified)

@@ -1,25 +1,34 @@
 """Running the site for real, outside the test process: gunicorn, nginx, and manage.py.
 
 Used by the real-server tests (tests/documents/test_real_servers.py, through the fixtures of
-tests/documents/conftest.py) and by the downloads benchmark (tests/benchmarks/downloads.py).
-Neither a test module nor a benchmark: plain helpers, so both can import them.
+tests/documents/conftest.py, and tests/site/test_nginx_front.py) and by the benchmarks
+(tests/benchmarks/downloads.py, tests/benchmarks/front.py). nginx runs the shipped
+deploy/nginx/ configuration with only its addresses and folders changed.
+Neither a test module nor a benchmark: plain helpers, so both can import them. Over 250
+lines because every real server the tests start is here, so each is started one way.
 """
 
+import contextlib
 import getpass
+import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
-README = ROOT / "README.md"
+NGINX_DEPLOY = ROOT / "deploy" / "nginx"
 
 
 def free_port() -> int:
@@ -111,35 +120,67 @@ def start_gunicorn(env: dict[str, str], *extra: str, workers: int = 2, threads: 
     return process, port
 
 
-def readme_nginx_snippet() -> str:
-    """The nginx configuration the README gives under "Serving papers with nginx"."""
-    section = README.read_text().split("## Serving papers with nginx", 1)[1]
-    return re.search(r"```nginx\n(.*?)```", section, re.DOTALL).group(1)
-
-
 def _substitute(text: str, old: str, new: str) -> str:
     if text.count(old) != 1:
-        raise ValueError(f"the README's nginx snippet should contain {old!r} exactly once")
+        raise ValueError(f"deploy/nginx/imroc.conf should contain {old!r} exactly once")
     return text.replace(old, new)
 
 
+def shipped_site(
+    folder: Path, *, proxy_port: int, app_port: int, media_root: Path, static_root: Path
+) -> str:
+    """The shipped deploy/nginx/imroc.conf with only its machine-specific lines changed: the
+    address it listens on, gunicorn's, and the folders under /srv/imroc/ and /var/cache/.
+    Its snippets are copied beside the nginx.conf, where its relative `include`s find them."""
+    shutil.copytree(NGINX_DEPLOY / "snippets", folder / "snippets", dirs_exist_ok=True)
+    site = (NGINX_DEPLOY / "imroc.conf").read_text()
+    for old, new in (
+        ("listen 80;", f"listen 127.0.0.1:{proxy_port};"),
+        ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("alias /srv/imroc/var/media/;", f"alias {media_root}/;"),
+        ("alias /srv/imroc/var/static/;", f"alias {static_root}/;"),
+        ("proxy_cache_path /var/cache/nginx/imroc ", f"proxy_cache_path {folder}/cache "),
+    ):
+        site = _substitute(site, old, new)
+    return site
+
+
 def nginx_config(
-    folder: Path, *, media_root: Path, proxy_port: int, app_port: int, static_port: int | None
+    folder: Path,
+    *,
+    media_root: Path,
+    proxy_port: int,
+    app_port: int,
+    static_port: int | None,
+    static_root: Path | None = None,
+    static_files: Path | None = None,
+    static_headers: dict[str, str] | None = None,
 ) -> Path:
-    """An nginx.conf in `folder`: the README's snippet on `proxy_port` in front of gunicorn on
-    `app_port`, and with `static_port` a plain server of MEDIA_ROOT under /media/."""
-    site = readme_nginx_snippet()
-    site = _substitute(site, "listen 80;", f"listen 127.0.0.1:{proxy_port};")
-    site = _substitute(site, "server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
-    site = _substitute(site, "alias /srv/imroc/var/media/;", f"alias {media_root}/;")
+    """An nginx.conf in `folder`: the shipped site (deploy/nginx/) on `proxy_port` in front of
+    gunicorn on `app_port`, and with `static_port` a plain server of MEDIA_ROOT under /media/
+    and of `static_files` (copies of pages, for comparisons) under /copies/, sent with
+    `static_headers`."""
+    site = shipped_site(
+        folder,
+        proxy_port=proxy_port,
+        app_port=app_port,
+        media_root=media_root,
+        static_root=static_root or folder / "static",
+    )
     static = ""
     if static_port:
+        added = "".join(
+            f'add_header {name} "{value}";' for name, value in (static_headers or {}).items()
+        )
+        copies = f"location /copies/ {{ alias {static_files}/; {added} }}" if static_files else ""
         static = f"""
     server {{
         listen 127.0.0.1:{static_port};
+        open_file_cache max=10000 inactive=60s;  # as the shipped site's server has
         location /media/ {{
             alias {media_root}/;
         }}
+        {copies}
     }}"""
     temp = folder / "nginx-temp"
     temp.mkdir(exist_ok=True)
@@ -161,6 +202,8 @@ http {{
     tcp_nopush on;
     keepalive_requests 100000;
     types {{
+        text/html html;
+        text/css css;
         application/pdf pdf;
     }}
     default_type application/octet-stream;
@@ -174,6 +217,21 @@ http {{
 }}
 """)
     return config
+
+
+# What a server says of its own connection and of the file it sends, not of the page.
+_TRANSPORT = {"server", "date", "content-length", "content-type", "connection", "etag"}
+_TRANSPORT |= {"last-modified", "x-cache-status", "transfer-encoding", "keep-alive"}
+
+
+def page_headers(port: int, path: str) -> dict[str, str]:
+    """The headers of a page as the site sends it, but for those about transport and file."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return {name: value for name, value in response.getheaders() if name.lower() not in _TRANSPORT}
 
 
 def nginx_version() -> str:
@@ -203,3 +261,53 @@ def stop(*processes: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def throwaway_database(folder: Path, name: str):
+    """A database URL on the engine the suite runs on (SQLite in `folder`, or a new database
+    on the suite's PostgreSQL server), dropped afterwards."""
+    suite = os.environ.get("DATABASE_URL", "")
+    if not suite.startswith(("postgres://", "postgresql://", "pgsql://")):
+        yield f"sqlite:///{folder / f'{name}.sqlite3'}"
+        return
+    database = f"{name}_{os.getpid()}"
+    parts = urlsplit(suite)
+    server = parts._replace(scheme="postgresql", path="/postgres", query="").geturl()
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield parts._replace(path=f"/{database}").geturl()
+    finally:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+WRK = shutil.which("wrk")
+
+
+def wrk(url: str, seconds: float, connections: int = 16) -> tuple[int, float, float]:
+    """(requests, requests/s, wrk's own CPU seconds) that wrk (2 threads, keep-alive) got from
+    `url`; every answer must be 2xx or 3xx."""
+    command = [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if failed:
+        raise RuntimeError(f"{failed.group(1)} failed answers from {url}")
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return requests, float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)), client
+
+
+def worker_cpu_seconds(master: subprocess.Popen) -> float:
+    """CPU seconds (user + system) used so far by the workers of gunicorn or nginx (the
+    master's children), read from /proc."""
+    total = 0
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15
+    return total / os.sysconf("SC_CLK_TCK")

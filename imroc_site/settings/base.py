@@ -116,12 +116,18 @@ SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
 # Proxies in front of the site that append to X-Forwarded-For (0: use the connection's
 # address). With one nginx in front, set 1, so the visitor's own address is recorded.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Public pages carry this max-age for shared caches when the visitor has no cookie.
+# Seconds browsers may keep a public file whose address changes with its content (a paper's
+# first-page image). Pages are never kept by browsers: see SHARED_CACHE_SECONDS.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 # How long the app keeps a rendered page for visitors without cookies at most (0: never). A
 # change to content shows at once whatever this is: the page is kept per content stamp
 # (imroc_site/page_cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# --- The shared cache front (issue 14; deploy/nginx/, README "Caching")
+# Seconds a shared cache (the shipped nginx) may serve a public page, image or feed to
+# visitors without cookies before asking the site again (a cheap 304 when nothing changed):
+# a change shows through the cache within this time. Pages carry max-age=0 for browsers.
+SHARED_CACHE_SECONDS = env.int("SHARED_CACHE_SECONDS", default=1)
 # Where people write to see, correct or delete what the site keeps about them.
 PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
 

@@ -123,11 +123,9 @@ def real_site(tmp_path_factory, database_url):
 
 @pytest.fixture(scope="module")
 def nginx_site(real_site):
-    """nginx configured with the README's snippet, before gunicorn with x-accel-redirect."""
+    """nginx with the shipped deploy/nginx/ configuration, before gunicorn with x-accel-redirect."""
     if not servers.NGINX:
-        pytest.skip(
-            "nginx is not installed (apt-get install nginx): the README's snippet is untested"
-        )
+        pytest.skip("nginx is not installed (apt-get install nginx): deploy/nginx/ is untested")
     env = {**real_site["env"], "DOCUMENTS_SERVE_WITH": "x-accel-redirect"}
     app, app_port = servers.start_gunicorn(env, workers=1, threads=2)
     proxy_port = servers.free_port()

@@ -1,6 +1,7 @@
 """Downloads served for real: gunicorn with several processes and threads for the concurrency
-of counting (on the database the suite runs on), and nginx with the README's X-Accel-Redirect
-snippet (skipped, with the reason, without nginx). Slow: each starts real servers.
+of counting (on the database the suite runs on), and nginx with the shipped deploy/nginx/
+configuration's X-Accel-Redirect (skipped, with the reason, without nginx). Slow: each starts
+real servers.
 """
 
 import http.client
