@@ -9,9 +9,11 @@ each moment a post appears, expires or its event ends, so a change shows on the 
 request, from every server. PAGE_CACHE_SECONDS bounds how long an entry lives besides (what
 depends on the clock alone, such as the reply form's rounded time, moves on within it).
 
-Only what SharedCacheMiddleware made public is kept (never a response that sets a cookie, a
-private or no-store one, an error, a download); requests with any cookie (staff, a visitor
-with a reply awaiting moderation) never read from it and never write to it.
+Only what SharedCacheMiddleware, just outside it, makes public is kept: a 200 page that sets
+no cookie and whose view chose no Cache-Control of its own (never a private or no-store page,
+an error, a download, an image). SharedCacheMiddleware then gives each answer, kept or not,
+its caching headers afresh (the shared cache's lifetime counts from now). Requests with any
+cookie (staff, a visitor with a reply awaiting moderation) never read it or write to it.
 """
 
 import hashlib
@@ -69,14 +71,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _may_keep(response) -> bool:
-        cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
             and not response.streaming
             and not response.cookies
-            and "public" in cache_control
-            and "private" not in cache_control
-            and "no-store" not in cache_control
+            and not response.has_header("Cache-Control")
             and len(response.content) <= MAX_BYTES
         )
 

@@ -64,11 +64,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before everything else: a page kept for visitors without cookies costs one query and a
-    # cache read (imroc_site/page_cache.py). It keeps responses as the ones below leave them.
-    "imroc_site.page_cache.PageCacheMiddleware",
     # Early in the list, so it sees the response last, with every cookie set by the others.
     "imroc_site.middleware.SharedCacheMiddleware",
+    # Next: a page kept for visitors without cookies costs one query and a cache read
+    # (imroc_site/page_cache.py); the one above still gives it fresh caching headers.
+    "imroc_site.page_cache.PageCacheMiddleware",
     # A busy or unreachable database answers 503 with Retry-After (issue 11, faults).
     "imroc_site.middleware.DatabaseUnavailableMiddleware",
     # Logs once that a local proxy forwards requests while TRUSTED_PROXY_COUNT is 0.

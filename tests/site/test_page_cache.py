@@ -164,3 +164,15 @@ def test_a_database_that_cannot_be_reached_answers_503_not_an_error(client):
         response = client.get(post.get_absolute_url())
     assert response.status_code == 503
     assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_a_kept_page_gets_fresh_caching_headers(client):
+    make_post()
+    first = client.get(LIST)
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        again, queries = fetch(client, LIST)
+
+    assert queries == 1
+    assert again["Cache-Control"] == first["Cache-Control"]
+    # The shared cache in front may keep it from now, not from when it was first rendered.
+    assert int(again["X-Accel-Expires"][1:]) >= int(first["X-Accel-Expires"][1:]) + 29
