@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "news",
     "comments",
     "django_tasks_db",
+    # Moving in from WordPress (issue 13): the import command and the old addresses.
+    "wordpress",
     # Last: it wires the apps together, so its admin extends theirs.
     "imroc_site",
 ]
@@ -427,3 +429,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PDFs carrying embedded file attachments are refused unless this is on: an attachment can be
 # any program, which readers offer to open.
 DOCUMENTS_ALLOW_EMBEDDED_FILES = env.bool("DOCUMENTS_ALLOW_EMBEDDED_FILES", default=False)
+
+# --- Moving in from WordPress (issue 13) ------------------------------------------------------
+
+# Last: a 404 for one of the old site's addresses (wordpress.LegacyAddress) becomes a 301 to
+# its new one, and `/?p=12` is answered before the home page takes it.
+MIDDLEWARE += ["wordpress.middleware.LegacyAddressMiddleware"]

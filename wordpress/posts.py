@@ -1,0 +1,186 @@
+"""One WordPress post or page as a post here: made, updated, left alone, or reported.
+
+Saved through news.services.save_post, as the admin saves a post, so its body is sanitised,
+its image gets renditions and a changed slug keeps the old address.
+"""
+
+import html
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from django.utils.text import slugify
+
+from news.models import Attachment, Category, Post, SlugRedirect, html_to_text
+from news.services import save_post
+from wordpress import bodies, identity
+from wordpress.attachments import image_file, paper_for_link
+from wordpress.context import Run, item_name, parse_date
+from wordpress.discussion import import_comments
+from wordpress.redirects import post_paths, remember_post
+from wordpress.summary import CREATED, EDITED_HERE, SKIPPED, UNCHANGED, UPDATED, Outcome
+from wordpress.terms import DEFAULT_CATEGORY, category_for
+from wordpress.wxr import Item
+
+# WordPress status → the site's. Private posts stay drafts: the site has no "only for
+# signed-in readers", and a private post must not become public.
+STATUSES = {
+    "publish": Post.Status.PUBLISHED,
+    "future": Post.Status.PUBLISHED,  # with its date ahead: scheduled
+    "draft": Post.Status.DRAFT,
+    "pending": Post.Status.DRAFT,
+    "private": Post.Status.DRAFT,
+}
+
+
+def import_post(run: Run, item: Item) -> Iterator[Outcome]:
+    """The item's outcome, then its replies' outcomes. Runs inside the caller's transaction."""
+    kind, name = item.post_type, item_name(item)
+    if item.status not in STATUSES:
+        yield Outcome(kind, SKIPPED, name, f"status “{item.status}”")
+        return
+    if kind == "page" and not run.options.pages_category:
+        yield Outcome(kind, SKIPPED, name, "pages not imported (no --pages-category)")
+        return
+    record = identity.find(run, kind, item.wp_id)
+    post = Post.objects.filter(pk=record.object_id).first() if record else None
+    if record and post is None:
+        yield Outcome(kind, SKIPPED, name, "deleted here since the last import")
+        return
+    digest = item.digest()
+    if post is None or record is None:
+        post, result = Post(), CREATED
+    elif record.source_hash == digest:
+        result = UNCHANGED
+    elif identity.post_hash(post) != record.local_hash:
+        result = EDITED_HERE
+    else:
+        result = UPDATED
+    if result in (CREATED, UPDATED):
+        old_slug = post.slug or None
+        papers = _fill(run, post, item)
+        save_post(post, by=None, old_slug=old_slug)
+        _follow(run, post, item, papers)
+        identity.remember(run, kind, item.wp_id, post, source_hash=digest,
+                          local_hash=identity.post_hash(post), guid=item.guid, existing=record)
+        remember_post(post, _paths(run, item))
+    reason = "changed here since the last import: not overwritten" if result == EDITED_HERE else ""
+    yield Outcome(kind, result, name, reason)
+    yield from import_comments(run, item, post)
+
+
+def _paths(run: Run, item: Item) -> list[str]:
+    return post_paths(
+        link=item.link, prefix=run.prefix, wp_id=item.wp_id, slug=item.slug,
+        date=parse_date("", item.post_date), is_page=item.post_type == "page",
+    )
+
+
+def _fill(run: Run, post: Post, item: Item) -> list:
+    """Set the post's fields from the item; return the papers its body links to."""
+    papers: list = []
+
+    def rewrite(href: str) -> tuple[str, str | None] | None:
+        if document := paper_for_link(run, href):
+            papers.append(document)
+            return document.get_download_url(), document.link_text
+        return None
+
+    body = bodies.convert(item.content, rewrite_link=rewrite)
+    post.title = html.unescape(item.title)[:255] or f"Untitled ({item.wp_id})"
+    post.slug = _slug(post, item)
+    post.body = body.html
+    post.excerpt = html_to_text(item.excerpt)
+    post.author = run.users.get(item.creator)
+    post.category = _category(run, item)
+    post.status = STATUSES[item.status]
+    post.published_at = parse_date(item.post_date_gmt, item.post_date)
+    post.comments_open = item.comment_status == "open"
+    if item.status == "private":
+        run.summary.note("Private posts were imported as drafts: the site has no private posts.")
+    if item.sticky:
+        run.summary.note("Sticky posts are ordinary posts here: the site pins none to the top.")
+    _featured_image(run, post, item, body.images)
+    for dropped in body.dropped:
+        run.summary.note(f"{item_name(item)}: {dropped} removed (the site has no such block).")
+    return papers
+
+
+def _slug(post: Post, item: Item) -> str:
+    base = slugify(unquote(item.slug)) or slugify(html.unescape(item.title)) or "post"
+    if base.isdigit():
+        base = f"post-{base}"  # digits alone would clash with the yearly archives
+    base = base[:240].strip("-")
+    if post.slug == base:
+        return base
+    candidate, number = base, 1
+    while (
+        Post.objects.filter(slug=candidate).exclude(pk=post.pk).exists()
+        or SlugRedirect.objects.filter(old_slug=candidate).exclude(post=post.pk).exists()
+    ):
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def _category(run: Run, item: Item):
+    if item.post_type == "page":
+        return Category.objects.get(slug=run.options.pages_category)
+    for domain, slug, name in item.terms:
+        if domain == "category" and slug not in run.extra_tags:
+            return category_for(run, slug, name)
+    return Category.objects.get(slug=DEFAULT_CATEGORY)
+
+
+def _tags(run: Run, item: Item) -> list[str]:
+    names, first_category = [], True
+    for domain, slug, name in item.terms:
+        if domain == "post_tag":
+            names.append(run.tags.get(slug) or html.unescape(name))
+        elif domain == "category":
+            if slug in run.extra_tags:
+                names.append(run.extra_tags[slug])
+            elif first_category:
+                first_category = False
+            else:
+                names.append(html.unescape(name))  # the site has one category per post
+    return [name[:100] for name in dict.fromkeys(names) if name]
+
+
+def _featured_image(run: Run, post: Post, item: Item, body_images: list) -> None:
+    """The item's featured image (`_thumbnail_id`), else its body's first image."""
+    extra = len(body_images)
+    if post.image:
+        return
+    source = run.attachments.get(item.meta.get("_thumbnail_id", ""))
+    if source:
+        url, alt = source.url, source.alt or source.title
+    elif body_images:
+        (url, alt), extra = body_images[0], extra - 1
+    else:
+        return
+    if extra:
+        run.summary.note(
+            "Images inside post bodies are not kept: the site's posts show one featured image."
+        )
+    image, problem = image_file(run, url)
+    if image is None:
+        run.summary.note(f"{item_name(item)}: image not imported ({problem}).")
+        return
+    post.image = image  # type: ignore[assignment]  # a new upload, as the admin form gives
+    post.image_alt = (html.unescape(alt) or post.title)[:255]
+
+
+def _follow(run: Run, post: Post, item: Item, linked: list) -> None:
+    """What hangs on the saved post: tags, papers, its modified date."""
+    post.tags.set(_tags(run, item))
+    children = [
+        run.papers[f"attachment:{wp_id}"]
+        for wp_id in run.children.get(item.wp_id, [])
+        if f"attachment:{wp_id}" in run.papers
+    ]
+    have = set(post.attachments.values_list("document_id", flat=True))
+    for position, document in enumerate(dict.fromkeys([*linked, *children])):
+        if document.pk not in have:
+            Attachment.objects.create(post=post, document=document, position=position)
+    if modified := parse_date(item.modified_gmt, item.modified):
+        Post.objects.filter(pk=post.pk).update(updated_at=modified)
