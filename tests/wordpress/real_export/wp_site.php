@@ -392,6 +392,8 @@ $cancelled = make_post(
 do_all_pings(); // its publication's pings ran before anyone deleted it
 check( 'trash post', wp_trash_post( $cancelled ) );
 set_modified( $cancelled, '2015-02-20 12:00:00' );
+// The trash keeps the time it was emptied into; dated with the edit, so each run is the same.
+update_post_meta( $cancelled, '_wp_trash_meta_time', strtotime( '2015-02-20 12:00:00 UTC' ) );
 
 // --- Classic HTML, as TinyMCE wrote it, with an image in a [caption] shortcode.
 $classic = make_post(
@@ -550,6 +552,7 @@ $twice = add_comment(
 	)
 );
 check( 'trash comment', wp_trash_comment( $twice ) );
+update_comment_meta( $twice, '_wp_trash_meta_time', strtotime( '2019-07-16 19:10:00 UTC' ) );
 
 // --- A title with right-to-left text: WordPress keeps the Arabic in the slug, percent-encoded.
 make_post(
