@@ -154,7 +154,8 @@ def _author(run: Run, author: Author) -> Outcome:
     run.users[author.login] = user
     if author.wp_id:
         run.users_by_id[author.wp_id] = user
-    identity.remember(run, "author", author.login, user, source_hash="")
+    identity.remember(run, "author", author.login, user, source_hash="",
+                      existing=identity.find(run, "author", author.login))
     return Outcome("author", result, f"“{author.login}”")
 
 

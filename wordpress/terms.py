@@ -55,7 +55,9 @@ def _category(run: Run, term: Term) -> Outcome:
     remember_target(paths, category.get_absolute_url())
     feed = reverse("news:category_rss", kwargs={"slug": category.slug})
     remember_target(category_feed_paths(run.prefix, term.slug), feed)
-    identity.remember(run, "category", term.wp_id or term.slug, category, source_hash="")
+    wp_id = term.wp_id or term.slug
+    identity.remember(run, "category", wp_id, category, source_hash="",
+                      existing=identity.find(run, "category", wp_id))
     return Outcome("category", result, name)
 
 
