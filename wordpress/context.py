@@ -54,6 +54,8 @@ class Run:
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by WordPress ID
     children: dict[str, list[str]] = field(default_factory=dict)  # post ID → attachment IDs
     papers: dict[str, Document] = field(default_factory=dict)  # upload path or link → paper
+    default_category: Category | None = None  # for posts in no category (News)
+    pages_category: Category | None = None  # --pages-category
 
     @property
     def source(self) -> str:

@@ -6,7 +6,6 @@ The rows are those submit_comment writes (ancestry and conversation worked out t
 and an approved imported reply counts for the "known author" rule like any approved reply.
 """
 
-import dataclasses
 import hashlib
 import ipaddress
 import json
@@ -34,57 +33,48 @@ STATUSES = {
 SKIPPED_TYPES = {"pingback", "trackback"}
 
 
-def import_comments(run: Run, item: Item, post: Post) -> Iterator[Outcome]:
+def import_comments(run: Run, item: Item, post: Post, *, new_post: bool) -> Iterator[Outcome]:
+    """Each reply's outcome. Replies are written in rounds, a thread's outer replies before
+    their answers, each round in two queries (the replies, then what they were). A post made
+    just now has no replies imported before: they are not looked for."""
     ids = [c.wp_id for c in item.comments]
-    records = {
-        r.wp_id: r
-        for r in ImportedItem.objects.filter(source_site=run.source, kind="comment", wp_id__in=ids)
-    }
+    found = ImportedItem.objects.filter(source_site=run.source, kind="comment", wp_id__in=ids)
+    records = {} if new_post or not ids else {r.wp_id: r for r in found}
     existing = Comment.objects.in_bulk([int(r.object_id) for r in records.values()])
     made: dict[str, Comment] = {
         wp_id: existing[int(r.object_id)]
         for wp_id, r in records.items()
         if int(r.object_id) in existing
     }
-    waiting = sorted(item.comments, key=lambda c: int(c.wp_id) if c.wp_id.isdigit() else 0)
-    in_export = set(ids)
-    while waiting:
-        later, undone = [], {c.wp_id for c in waiting}
-        for comment in waiting:
-            # A reply waits for its parent, if the parent is in this export and not yet made.
-            if comment.parent in in_export and comment.parent in undone - {comment.wp_id}:
-                later.append(comment)
-                continue
-            yield _import(run, post, comment, records.get(comment.wp_id), made)
-            undone.discard(comment.wp_id)
-        if len(later) == len(waiting):  # a loop of parents: bring them in unthreaded
-            for comment in later:
-                yield _import(run, post, comment, records.get(comment.wp_id), made)
-            break
-        waiting = later
+    pending = sorted(item.comments, key=lambda c: int(c.wp_id) if c.wp_id.isdigit() else 0)
+    while pending:
+        waiting_ids = {c.wp_id for c in pending}
+        # A reply waits while its parent does; a loop of parents comes in unthreaded.
+        ready = [c for c in pending if c.parent not in waiting_ids - {c.wp_id}] or pending
+        batch: list[tuple[WPComment, Comment, str]] = []
+        outcomes = [
+            _decide(run, post, wp, records.get(wp.wp_id), made, batch) for wp in ready
+        ]
+        _write(run, batch, made)
+        yield from outcomes
+        done = {id(c) for c in ready}
+        pending = [c for c in pending if id(c) not in done]
 
 
-def _import(run, post, wp: WPComment, record, made: dict[str, Comment]) -> Outcome:
+def _decide(run, post, wp: WPComment, record, made: dict[str, Comment], batch) -> Outcome:
+    """The reply's outcome; a new one joins `batch`, to be written with its round."""
     name = f"by {wp.author or 'anonymous'} (ID {wp.wp_id}) on “{post.title}”"
     if wp.type in SKIPPED_TYPES:
         return Outcome("comment", SKIPPED, name, f"{wp.type}s are not imported")
     if wp.approved not in STATUSES:
         return Outcome("comment", SKIPPED, name, f"status “{wp.approved}”")
     digest = hashlib.sha256(
-        json.dumps(dataclasses.asdict(wp), sort_keys=True).encode()
+        json.dumps(vars(wp), sort_keys=True).encode()
     ).hexdigest()
     comment = made.get(wp.wp_id)
     if record and comment is None:
         return Outcome("comment", SKIPPED, name, "deleted here since the last import")
-    if comment is not None and record is not None:
-        if record.source_hash == digest:
-            return Outcome("comment", UNCHANGED, name)
-        if identity.comment_hash(comment) != record.local_hash:
-            return Outcome("comment", EDITED_HERE, name, "moderated or edited here since")
-        _fill(run, comment, wp)
-        comment.save()
-        result = UPDATED
-    else:
+    if comment is None or record is None:
         parent = made.get(wp.parent)
         comment = Comment(
             post=post,
@@ -93,12 +83,34 @@ def _import(run, post, wp: WPComment, record, made: dict[str, Comment]) -> Outco
             thread_key=parent.conversation_key if parent else None,
         )
         _fill(run, comment, wp)
-        comment.save()
-        result = CREATED
-    made[wp.wp_id] = comment
+        batch.append((wp, comment, digest))
+        return Outcome("comment", CREATED, name)
+    if record.source_hash == digest:
+        return Outcome("comment", UNCHANGED, name)
+    if identity.comment_hash(comment) != record.local_hash:
+        return Outcome("comment", EDITED_HERE, name, "moderated or edited here since")
+    _fill(run, comment, wp)
+    comment.save()
     identity.remember(run, "comment", wp.wp_id, comment, source_hash=digest,
                       local_hash=identity.comment_hash(comment), existing=record)
-    return Outcome("comment", result, name)
+    return Outcome("comment", UPDATED, name)
+
+
+def _write(run: Run, batch, made: dict[str, Comment]) -> None:
+    """New replies in one query (bulk_create sends no save signal: the import marks the
+    site changed once, at its end), then their identities in another."""
+    if not batch:
+        return
+    Comment.objects.bulk_create([comment for _, comment, _ in batch])
+    ImportedItem.objects.bulk_create([
+        ImportedItem(
+            source_site=run.source, kind="comment", wp_id=wp.wp_id, guid="",
+            object_model=Comment._meta.label_lower, object_id=str(comment.pk),
+            source_hash=digest, local_hash=identity.comment_hash(comment),
+        )
+        for wp, comment, digest in batch
+    ])
+    made.update((wp.wp_id, comment) for wp, comment, _ in batch)
 
 
 def _fill(run: Run, comment: Comment, wp: WPComment) -> None:

@@ -34,12 +34,16 @@ class MediaSource:
     """Reads uploads from `folder` (the uploads tree) or `base_url` (the old site), or from
     nowhere: then every file is missing, and said so."""
 
-    def __init__(self, *, folder: Path | None = None, base_url: str | None = None):
+    def __init__(
+        self, *, folder: Path | None = None, base_url: str | None = None,
+        timeout: float = FETCH_TIMEOUT,
+    ):
         if base_url and urlsplit(base_url).scheme not in ("http", "https"):
             raise ValueError("--media-base-url must start with http:// or https://.")
         self.folder = folder.resolve() if folder else None
         self.base_url = base_url.rstrip("/") if base_url else None
         self.limit = settings.DOCUMENTS_MAX_UPLOAD_SIZE
+        self.timeout = timeout
 
     def read(self, url: str) -> tuple[str, bytes]:
         """(file name, bytes) of the upload at `url`; MediaMissing if it cannot be had."""
@@ -68,7 +72,7 @@ class MediaSource:
         url = f"{self.base_url}/{quote(relative)}"
         try:
             # The scheme is checked in __init__: only http(s) of the address staff gave.
-            with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310  # nosec B310
+            with urllib.request.urlopen(url, timeout=self.timeout) as response:  # noqa: S310  # nosec B310
                 chunks, size = [], 0
                 while chunk := response.read(CHUNK):
                     size += len(chunk)

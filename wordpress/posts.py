@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from django.utils.text import slugify
 
-from news.models import Attachment, Category, Post, SlugRedirect, html_to_text
+from news.models import Attachment, Post, SlugRedirect, html_to_text
 from news.services import save_post
 from wordpress import bodies, identity
 from wordpress.attachments import image_file, paper_for_link
@@ -18,7 +18,7 @@ from wordpress.context import Run, item_name, parse_date
 from wordpress.discussion import import_comments
 from wordpress.redirects import post_paths, remember_post
 from wordpress.summary import CREATED, EDITED_HERE, SKIPPED, UNCHANGED, UPDATED, Outcome
-from wordpress.terms import DEFAULT_CATEGORY, category_for
+from wordpress.terms import category_for
 from wordpress.wxr import Item
 
 # WordPress status → the site's. Private posts stay drafts: the site has no "only for
@@ -59,13 +59,13 @@ def import_post(run: Run, item: Item) -> Iterator[Outcome]:
         old_slug = post.slug or None
         papers = _fill(run, post, item)
         save_post(post, by=None, old_slug=old_slug)
-        _follow(run, post, item, papers)
+        _follow(run, post, item, papers, is_new=result == CREATED)
         identity.remember(run, kind, item.wp_id, post, source_hash=digest,
                           local_hash=identity.post_hash(post), guid=item.guid, existing=record)
-        remember_post(post, _paths(run, item))
+        remember_post(post, _paths(run, item), new=result == CREATED)
     reason = "changed here since the last import: not overwritten" if result == EDITED_HERE else ""
     yield Outcome(kind, result, name, reason)
-    yield from import_comments(run, item, post)
+    yield from import_comments(run, item, post, new_post=result == CREATED)
 
 
 def _paths(run: Run, item: Item) -> list[str]:
@@ -124,11 +124,11 @@ def _slug(post: Post, item: Item) -> str:
 
 def _category(run: Run, item: Item):
     if item.post_type == "page":
-        return Category.objects.get(slug=run.options.pages_category)
+        return run.pages_category
     for domain, slug, name in item.terms:
         if domain == "category" and slug not in run.extra_tags:
             return category_for(run, slug, name)
-    return Category.objects.get(slug=DEFAULT_CATEGORY)
+    return run.default_category
 
 
 def _tags(run: Run, item: Item) -> list[str]:
@@ -170,16 +170,19 @@ def _featured_image(run: Run, post: Post, item: Item, body_images: list) -> None
     post.image_alt = (html.unescape(alt) or post.title)[:255]
 
 
-def _follow(run: Run, post: Post, item: Item, linked: list) -> None:
+def _follow(run: Run, post: Post, item: Item, linked: list, *, is_new: bool) -> None:
     """What hangs on the saved post: tags, papers, its modified date."""
-    post.tags.set(_tags(run, item))
+    tags = _tags(run, item)
+    if tags or not is_new:  # a new post has no tags to take away
+        post.tags.set(tags)
     children = [
         run.papers[f"attachment:{wp_id}"]
         for wp_id in run.children.get(item.wp_id, [])
         if f"attachment:{wp_id}" in run.papers
     ]
-    have = set(post.attachments.values_list("document_id", flat=True))
-    for position, document in enumerate(dict.fromkeys([*linked, *children])):
+    papers = list(dict.fromkeys([*linked, *children]))
+    have = set(post.attachments.values_list("document_id", flat=True)) if papers else set()
+    for position, document in enumerate(papers):
         if document.pk not in have:
             Attachment.objects.create(post=post, document=document, position=position)
     if modified := parse_date(item.modified_gmt, item.modified):

@@ -47,31 +47,33 @@ def post_paths(*, link: str, prefix: str, wp_id: str, slug: str, date: datetime 
     return list(dict.fromkeys(paths))
 
 
-def remember_post(post: Post, paths: list[str]) -> int:
-    """Point `paths` at `post`; return how many were new."""
-    return _remember(paths, post=post, target="")
+def remember_post(post: Post, paths: list[str], *, new: bool = False) -> None:
+    """Point `paths` at `post`. A new post takes only the paths no other item has (the first
+    item to claim an address keeps it), in one query."""
+    if new:
+        rows = [LegacyAddress(path=path[:500], post=post) for path in paths if path.rstrip("/")]
+        LegacyAddress.objects.bulk_create(rows, ignore_conflicts=True)
+    else:
+        _remember(paths, post=post, target="")
 
 
-def remember_target(paths: list[str], target: str) -> int:
-    return _remember(paths, post=None, target=target)
+def remember_target(paths: list[str], target: str) -> None:
+    _remember(paths, post=None, target=target)
 
 
-def _remember(paths: list[str], *, post: Post | None, target: str) -> int:
-    existing = {
-        row.path: row for row in LegacyAddress.objects.filter(path__in=paths)
-    }
-    new = 0
-    for path in paths:
-        if path.rstrip("/") == "":
-            continue  # the front page is the front page here too
-        row = existing.get(path)
-        if row is None:
-            LegacyAddress.objects.create(path=path[:500], post=post, target=target)
-            new += 1
-        elif (row.post_id, row.target) != ((post.pk if post else None), target):
+def _remember(paths: list[str], *, post: Post | None, target: str) -> None:
+    paths = [path[:500] for path in paths if path.rstrip("/")]  # the front page stays ours
+    existing = {row.path: row for row in LegacyAddress.objects.filter(path__in=paths)}
+    new = [
+        LegacyAddress(path=path, post=post, target=target)
+        for path in paths
+        if path not in existing
+    ]
+    LegacyAddress.objects.bulk_create(new)
+    for row in existing.values():
+        if (row.post_id, row.target) != ((post.pk if post else None), target):
             row.post, row.target = post, target
             row.save(update_fields=["post", "target"])
-    return new
 
 
 def category_paths(prefix: str, slug: str) -> list[str]:

@@ -19,13 +19,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from freshness.stamp import mark_site_changed
+from news.models import Category
 from wordpress import identity
 from wordpress.attachments import IMAGE_TYPES, PDF, import_paper
 from wordpress.context import Attachment, Options, Run, item_name
 from wordpress.posts import import_post
 from wordpress.redirects import remember_feeds, site_prefix
 from wordpress.summary import CREATED, FAILED, SKIPPED, UNCHANGED, Outcome, Progress
-from wordpress.terms import import_term
+from wordpress.terms import DEFAULT_CATEGORY, import_term
 from wordpress.wxr import Author, Item, Site, Term, read
 
 IMPORTED_TYPES = ("post", "page")
@@ -51,6 +52,9 @@ def import_export(path: Path, *, options: Options) -> Iterator[Outcome | Progres
     scan = _scan(path)
     run = Run(site=scan.site, prefix=site_prefix(scan.site.blog_url), options=options)
     run.attachments, run.children = scan.attachments, scan.children
+    run.default_category = Category.objects.filter(slug=DEFAULT_CATEGORY).first()
+    if options.pages_category:
+        run.pages_category = Category.objects.get(slug=options.pages_category)
     with _rolled_back_if(options.dry_run):
         for author in scan.authors:
             yield _each(run, f"“{author.login}”", "author", lambda a=author: _author(run, a))

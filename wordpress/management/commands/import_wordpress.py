@@ -14,7 +14,7 @@ from rich.table import Table
 
 from wordpress.context import Options
 from wordpress.mappings import MappingError, check_authors, check_categories, read_pairs
-from wordpress.media import MediaSource
+from wordpress.media import FETCH_TIMEOUT, MediaSource
 from wordpress.services import import_export
 from wordpress.summary import FAILED, RESULTS, Outcome, Summary
 from wordpress.summary import Progress as Step
@@ -38,6 +38,11 @@ class Command(BaseCommand):
         media.add_argument(
             "--media-base-url",
             help="The old site's uploads address, e.g. https://old.example.org/wp-content/uploads",
+        )
+        parser.add_argument(
+            "--media-timeout", type=float, default=FETCH_TIMEOUT, metavar="SECONDS",
+            help=f"With --media-base-url: give up on a file after this long without bytes "
+            f"(default {FETCH_TIMEOUT}).",
         )
         parser.add_argument(
             "--author-map", action="append", default=[], metavar="FILE_OR_PAIR",
@@ -65,7 +70,10 @@ class Command(BaseCommand):
             authors = check_authors(read_pairs(options["author_map"]))
             categories = read_pairs(options["category_map"])
             check_categories(categories, options["pages_category"])
-            media = MediaSource(folder=options["media_dir"], base_url=options["media_base_url"])
+            media = MediaSource(
+                folder=options["media_dir"], base_url=options["media_base_url"],
+                timeout=options["media_timeout"],
+            )
         except (MappingError, ValueError) as error:
             raise CommandError(str(error)) from error
         settings = Options(
