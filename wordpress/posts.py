@@ -113,13 +113,18 @@ def _slug(post: Post, item: Item) -> str:
     if post.slug == base:
         return base
     candidate, number = base, 1
-    while (
-        Post.objects.filter(slug=candidate).exclude(pk=post.pk).exists()
-        or SlugRedirect.objects.filter(old_slug=candidate).exclude(post=post.pk).exists()
-    ):
+    while _taken(candidate, post):
         number += 1
         candidate = f"{base}-{number}"
     return candidate
+
+
+def _taken(slug: str, post: Post) -> bool:
+    """Another post has this address, now or as an old one (which it would lose)."""
+    others = Post.objects.exclude(pk=post.pk)
+    now = others.filter(slug=slug).values("pk")
+    before = SlugRedirect.objects.filter(old_slug=slug).exclude(post=post.pk).values("pk")
+    return now.union(before).exists()
 
 
 def _category(run: Run, item: Item):
