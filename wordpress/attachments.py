@@ -10,7 +10,7 @@ from news.images import validate_image
 from wordpress import identity
 from wordpress.context import Attachment, Run
 from wordpress.media import MediaMissing, uploads_path
-from wordpress.redirects import path_of, remember_target
+from wordpress.redirects import path_of, remember_paper
 from wordpress.summary import CREATED, SKIPPED, UNCHANGED, Outcome
 
 PDF = "application/pdf"
@@ -51,20 +51,22 @@ def _register(run: Run, attachment: Attachment, document: Document) -> None:
     upload = uploads_path(attachment.url)
     if upload:
         run.papers[upload] = document
-        remember_target([f"/wp-content/uploads/{upload}"], document.get_download_url())
+        remember_paper([path_of(attachment.url)], document, download=True)
     run.papers[f"attachment:{attachment.wp_id}"] = document
     pages = [f"{run.prefix}/?attachment_id={attachment.wp_id}"]
     if attachment.link:
         pages.append(path_of(attachment.link))
         run.papers[path_of(attachment.link)] = document
-    remember_target(pages, document.get_absolute_url())
+    remember_paper(pages, document, download=False)
 
 
-def paper_for_link(run: Run, href: str) -> Document | None:
-    """The paper an old link points at: the file itself, or its attachment page."""
+def paper_for_link(run: Run, href: str) -> tuple[Document, bool] | None:
+    """The paper an old link points at, and whether at its file (True) or its attachment
+    page (False)."""
     if (upload := uploads_path(href)) and upload in run.papers:
-        return run.papers[upload]
-    return run.papers.get(path_of(href))
+        return run.papers[upload], True
+    document = run.papers.get(path_of(href))
+    return (document, False) if document else None
 
 
 def image_file(run: Run, url: str) -> tuple[ContentFile | None, str]:

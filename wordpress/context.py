@@ -49,9 +49,11 @@ class Run:
     users: dict = field(default_factory=dict)  # WordPress login → account here
     users_by_id: dict = field(default_factory=dict)  # WordPress user ID → account here
     categories: dict[str, Category] = field(default_factory=dict)  # WordPress slug → here
+    category_parents: dict[str, str] = field(default_factory=dict)  # slug → parent's slug
     extra_tags: dict[str, str] = field(default_factory=dict)  # category slug → tag it becomes
     tags: dict[str, str] = field(default_factory=dict)  # WordPress tag slug → tag name here
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by WordPress ID
+    uploads: dict[str, Attachment] = field(default_factory=dict)  # by path under uploads/
     children: dict[str, list[str]] = field(default_factory=dict)  # post ID → attachment IDs
     papers: dict[str, Document] = field(default_factory=dict)  # upload path or link → paper
     default_category: Category | None = None  # for posts in no category (News)

@@ -3,6 +3,7 @@ site's addresses that now redirect."""
 
 from django.db import models
 
+from documents.models import Document
 from news.models import Post
 
 
@@ -48,7 +49,8 @@ class ImportedItem(models.Model):
 
 class LegacyAddress(models.Model):
     """An address of the old site, answered with a permanent redirect when nothing here
-    answers it (wordpress.middleware). `path` is decoded, with its query (`/?p=12`) if any."""
+    answers it (wordpress.middleware). `path` is decoded, with its query (`/?p=12`) if any.
+    It leads to a post, a paper (its page, or its file with `download`) or a fixed address."""
 
     path = models.CharField(max_length=500, unique=True)
     post = models.ForeignKey(
@@ -58,14 +60,24 @@ class LegacyAddress(models.Model):
         blank=True,
         related_name="legacy_addresses",
     )
-    # For what is no post (a category, a tag, the feed, a paper): the address here.
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,  # a deleted paper's old addresses have nowhere to go
+        null=True,
+        blank=True,
+        related_name="legacy_addresses",
+    )
+    # For what is neither (a category, a tag, the feed): the address here.
     target = models.CharField(max_length=500, blank=True)
+    download = models.BooleanField(default=False, help_text="To the paper's file, not its page.")
 
     class Meta:
         verbose_name_plural = "legacy addresses"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(post__isnull=False) | ~models.Q(target=""),
+                condition=models.Q(post__isnull=False)
+                | models.Q(document__isnull=False)
+                | ~models.Q(target=""),
                 name="legacy_address_has_target",
             ),
         ]
@@ -74,5 +86,14 @@ class LegacyAddress(models.Model):
         return f"{self.path} → {self.destination}"
 
     @property
-    def destination(self) -> str:
-        return self.post.get_absolute_url() if self.post_id else self.target
+    def destination(self) -> str | None:
+        """Where the old address leads now; None while that is not public (a draft's old
+        address must not tell its new one, which holds its title)."""
+        if self.post_id:
+            return self.post.get_absolute_url() if self.post.is_public else None
+        if self.document_id:
+            if not self.document.is_public:
+                return None
+            document = self.document
+            return document.get_download_url() if self.download else document.get_absolute_url()
+        return self.target

@@ -5,6 +5,7 @@ its image gets renditions and a changed slug keeps the old address.
 """
 
 import html
+import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -16,11 +17,13 @@ from wordpress import bodies, identity
 from wordpress.attachments import image_file, paper_for_link
 from wordpress.context import Run, item_name, parse_date
 from wordpress.discussion import import_comments
+from wordpress.media import uploads_path
 from wordpress.redirects import post_paths, remember_post
 from wordpress.summary import CREATED, EDITED_HERE, SKIPPED, UNCHANGED, UPDATED, Outcome
-from wordpress.terms import category_for
+from wordpress.terms import category_for, tag_named
 from wordpress.wxr import Item
 
+_RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 # WordPress status → the site's. Private posts stay drafts: the site has no "only for
 # signed-in readers", and a private post must not become public.
 STATUSES = {
@@ -80,10 +83,13 @@ def _fill(run: Run, post: Post, item: Item) -> list:
     papers: list = []
 
     def rewrite(href: str) -> tuple[str, str | None] | None:
-        if document := paper_for_link(run, href):
-            papers.append(document)
+        if not (found := paper_for_link(run, href)):
+            return None
+        document, is_file = found
+        papers.append(document)
+        if is_file:
             return document.get_download_url(), document.link_text
-        return None
+        return document.get_absolute_url(), None
 
     body = bodies.convert(item.content, rewrite_link=rewrite)
     post.title = html.unescape(item.title)[:255] or f"Untitled ({item.wp_id})"
@@ -93,6 +99,12 @@ def _fill(run: Run, post: Post, item: Item) -> list:
     post.author = run.users.get(item.creator)
     post.category = _category(run, item)
     post.status = STATUSES[item.status]
+    if item.password:
+        # Shown in WordPress only to readers given the password: the site has no such thing.
+        post.status = Post.Status.DRAFT
+        run.summary.note(
+            "Password-protected posts were imported as drafts: the site has no post passwords."
+        )
     post.published_at = parse_date(item.post_date_gmt, item.post_date)
     post.comments_open = item.comment_status == "open"
     if item.status == "private":
@@ -148,7 +160,8 @@ def _tags(run: Run, item: Item) -> list[str]:
                 first_category = False
             else:
                 names.append(html.unescape(name))  # the site has one category per post
-    return [name[:100] for name in dict.fromkeys(names) if name]
+    # Each made first if new, with an ASCII slug (terms.tag_named).
+    return [tag_named(name)[0].name for name in dict.fromkeys(names) if name]
 
 
 def _featured_image(run: Run, post: Post, item: Item, body_images: list) -> None:
@@ -161,6 +174,9 @@ def _featured_image(run: Run, post: Post, item: Item, body_images: list) -> None
         url, alt = source.url, source.alt or source.title
     elif body_images:
         (url, alt), extra = body_images[0], extra - 1
+        # A body shows a resized copy ("photo-300x188.jpg"): take the attachment itself.
+        if original := run.uploads.get(uploads_path(_RESIZED.sub(r"\1", url)) or ""):
+            url, alt = original.url, alt or original.alt or original.title
     else:
         return
     if extra:

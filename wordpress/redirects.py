@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 
+from documents.models import Document
 from news.models import Post
 from wordpress.models import LegacyAddress
 
@@ -54,34 +55,40 @@ def remember_post(post: Post, paths: list[str], *, new: bool = False) -> None:
         rows = [LegacyAddress(path=path[:500], post=post) for path in paths if path.rstrip("/")]
         LegacyAddress.objects.bulk_create(rows, ignore_conflicts=True)
     else:
-        _remember(paths, post=post, target="")
+        _remember(paths, {"post": post})
 
 
 def remember_target(paths: list[str], target: str) -> None:
-    _remember(paths, post=None, target=target)
+    _remember(paths, {"target": target})
 
 
-def _remember(paths: list[str], *, post: Post | None, target: str) -> None:
+def remember_paper(paths: list[str], document: Document, *, download: bool) -> None:
+    _remember(paths, {"document": document, "download": download})
+
+
+def _remember(paths: list[str], leads_to: dict) -> None:
+    """Point `paths` at what `leads_to` names (target, post, document, download)."""
+    values = {"post": None, "document": None, "target": "", "download": False, **leads_to}
     paths = [path[:500] for path in paths if path.rstrip("/")]  # the front page stays ours
     existing = {row.path: row for row in LegacyAddress.objects.filter(path__in=paths)}
-    new = [
-        LegacyAddress(path=path, post=post, target=target)
-        for path in paths
-        if path not in existing
-    ]
-    LegacyAddress.objects.bulk_create(new)
+    LegacyAddress.objects.bulk_create(
+        [LegacyAddress(path=path, **values) for path in paths if path not in existing]
+    )
     for row in existing.values():
-        if (row.post_id, row.target) != ((post.pk if post else None), target):
-            row.post, row.target = post, target
-            row.save(update_fields=["post", "target"])
+        if any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.save(update_fields=list(values))
 
 
-def category_paths(prefix: str, slug: str) -> list[str]:
-    return [f"{prefix}/category/{unquote(slug)}/"]
+def category_paths(prefix: str, trail: list[str]) -> list[str]:
+    """A category's address, with its parents' slugs (as WordPress gives it) and without."""
+    forms = ["/".join(unquote(slug) for slug in trail), unquote(trail[-1])]
+    return [f"{prefix}/category/{form}/" for form in dict.fromkeys(forms)]
 
 
-def category_feed_paths(prefix: str, slug: str) -> list[str]:
-    return [f"{prefix}/category/{unquote(slug)}/feed/"]
+def category_feed_paths(prefix: str, trail: list[str]) -> list[str]:
+    return [f"{path}feed/" for path in category_paths(prefix, trail)]
 
 
 def tag_paths(prefix: str, slug: str) -> list[str]:
@@ -111,10 +118,9 @@ def destination(forms: list[str]) -> str | None:
         return None
     order = Case(*(When(path=form, then=Value(i)) for i, form in enumerate(forms)),
                  output_field=IntegerField())
-    row = (
+    rows = (
         LegacyAddress.objects.filter(path__in=forms)
-        .select_related("post")
+        .select_related("post", "document")
         .order_by(order)
-        .first()
     )
-    return row.destination if row else None
+    return next((row.destination for row in rows[:1]), None)

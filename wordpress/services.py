@@ -23,6 +23,7 @@ from freshness.stamp import mark_site_changed
 from news.models import Category
 from wordpress import identity
 from wordpress.attachments import IMAGE_TYPES, PDF, import_paper
+from wordpress.media import uploads_path
 from wordpress.context import Attachment, Options, Run, item_name
 from wordpress.posts import import_post
 from wordpress.redirects import remember_feeds, site_prefix
@@ -58,6 +59,8 @@ def import_export(path: Path, *, options: Options) -> Iterator[Outcome | Progres
     scan = _scan(path)
     run = Run(site=scan.site, prefix=site_prefix(scan.site.blog_url), options=options)
     run.attachments, run.children = scan.attachments, scan.children
+    run.uploads = {uploads_path(a.url) or "": a for a in scan.attachments.values()}
+    run.category_parents = {t.slug: t.parent for t in scan.terms if t.kind == "category"}
     run.default_category = Category.objects.filter(slug=DEFAULT_CATEGORY).first()
     if options.pages_category:
         run.pages_category = Category.objects.get(slug=options.pages_category)
@@ -99,13 +102,17 @@ def summary_of(events: Iterator) -> object:
 
 def _scan(path: Path) -> _Scan:
     scan = _Scan()
+    seen_terms: set[tuple[str, str]] = set()
     for record in read(path):
         if isinstance(record, Site):
             scan.site = record
         elif isinstance(record, Author):
             scan.authors.append(record)
         elif isinstance(record, Term):
-            scan.terms.append(record)
+            # WordPress lists each term twice, as <wp:category> or <wp:tag> and as <wp:term>.
+            if (record.kind, record.slug) not in seen_terms:
+                seen_terms.add((record.kind, record.slug))
+                scan.terms.append(record)
         elif record.post_type in IMPORTED_TYPES:
             scan.posts += 1
         elif record.post_type == "attachment":

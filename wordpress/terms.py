@@ -6,6 +6,9 @@ An "Events" category is never guessed to be the site's events, whose posts need 
 goes where staff map it (`--category-map events=events`), else it is a tag on News posts.
 """
 
+import html
+from urllib.parse import unquote
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -51,14 +54,22 @@ def _category(run: Run, term: Term) -> Outcome:
     else:
         category, result = _find_or_make(term)
     run.categories[term.slug] = category
-    paths = category_paths(run.prefix, term.slug)
-    remember_target(paths, category.get_absolute_url())
+    trail = _trail(run, term.slug)
+    remember_target(category_paths(run.prefix, trail), category.get_absolute_url())
     feed = reverse("news:category_rss", kwargs={"slug": category.slug})
-    remember_target(category_feed_paths(run.prefix, term.slug), feed)
+    remember_target(category_feed_paths(run.prefix, trail), feed)
     wp_id = term.wp_id or term.slug
     identity.remember(run, "category", wp_id, category, source_hash="",
                       existing=identity.find(run, "category", wp_id))
     return Outcome("category", result, name)
+
+
+def _trail(run: Run, slug: str) -> list[str]:
+    """The category's slug after its ancestors' (WordPress's address of a sub-category)."""
+    trail = [slug]
+    while (parent := run.category_parents.get(trail[0])) and parent not in trail:
+        trail.insert(0, parent)
+    return trail
 
 
 def _find_or_make(term: Term) -> tuple[Category, str]:
@@ -70,6 +81,20 @@ def _find_or_make(term: Term) -> tuple[Category, str]:
     return Category.objects.create(slug=slug[:100], name=term.name[:100] or slug), CREATED
 
 
+def tag_named(name: str, slug_hint: str = "") -> tuple[Tag, str]:
+    """The tag of this name, made with an ASCII slug if new: the site's tag addresses take no
+    other (taggit would keep "bien-être", and its page could not be linked)."""
+    name = name[:100]
+    if tag := Tag.objects.filter(name=name).first():
+        return tag, UNCHANGED
+    base = slugify(unquote(slug_hint)) or slugify(name) or "tag"
+    slug, number = base[:90], 1
+    while Tag.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base[:90]}-{number}"
+    return Tag.objects.create(name=name, slug=slug), CREATED
+
+
 def category_for(run: Run, slug: str, name: str) -> Category:
     """The category here of a WordPress category an item names (made if the export's list of
     terms lacked it)."""
@@ -79,14 +104,10 @@ def category_for(run: Run, slug: str, name: str) -> Category:
 
 
 def _tag(run: Run, term: Term) -> Outcome:
-    name = term.name[:100] or term.slug
-    tag = Tag.objects.filter(name=name).first()
-    result = UNCHANGED
-    if tag is None:
-        tag, result = Tag.objects.create(name=name), CREATED
+    tag, result = tag_named(html.unescape(term.name) or term.slug, term.slug)
     run.tags[term.slug] = tag.name
     try:
         remember_target(tag_paths(run.prefix, term.slug), reverse("news:tag", args=[tag.slug]))
     except NoReverseMatch:
         pass  # a slug of letters beyond ASCII has no tag page here to redirect to
-    return Outcome("tag", result, f"“{name}”")
+    return Outcome("tag", result, f"“{tag.name}”")

@@ -8,8 +8,10 @@ the tree, so a 500 MB export never sits in memory.
 import functools
 import hashlib
 import json
+import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -79,6 +81,7 @@ class Item:
     parent: str = ""
     attachment_url: str = ""
     mime_type: str = ""
+    password: str = ""
     # (domain, nicename, name) in the order the export lists them.
     terms: list[tuple[str, str, str]] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
@@ -213,7 +216,11 @@ def _item(element: Element) -> Item:
     item.sticky = values.get(("wp", "is_sticky"), "0").strip() == "1"
     item.parent = values.get(("wp", "post_parent"), "0").strip()
     item.attachment_url = values.get(("wp", "attachment_url"), "").strip()
-    item.mime_type = values.get(("wp", "post_mime_type"), "").strip()
+    # WordPress 6 exports no MIME type for attachments: the file's name tells it.
+    item.mime_type = values.get(("wp", "post_mime_type"), "").strip() or (
+        mimetypes.guess_type(urlsplit(item.attachment_url).path)[0] or ""
+    )
+    item.password = values.get(("wp", "post_password"), "")
     return item
 
 

@@ -86,10 +86,16 @@ def test_the_sites_own_addresses_and_unknown_ones_are_left_alone(imported, clien
     assert client.get("/no-such-thing/").status_code == 404
 
 
-def test_a_drafts_old_address_leads_where_visitors_get_a_404(imported, client):
-    # Redirecting tells no more than the old site did: the new address does not show the draft.
-    target = _target(client, "/?p=12")
-    assert client.get(target).status_code == 404
+def test_an_unpublished_posts_old_address_tells_nothing(imported, client):
+    # No redirect: its new address would give away its title.
+    assert client.get("/2024/07/03/board-only/").status_code == 404  # private
+    assert client.get("/?p=12").status_code == 200  # a draft: the front page, as for any ?p=
+    assert "a-draft" not in client.get("/?p=12").content.decode()
+    scheduled = Post.objects.get(slug="coming-soon")
+    assert client.get("/?p=14").status_code == 200
+    scheduled.published_at = scheduled.published_at.replace(year=2020)
+    scheduled.save()  # its time came: now the old address leads to it
+    assert _target(client, "/?p=14") == scheduled.get_absolute_url()
 
 
 def test_an_unknown_address_costs_one_query(imported, client, django_assert_num_queries):
