@@ -111,12 +111,17 @@ def many_posts(count: int, *, replies_per_post: int = 3, first_id: int = 1000) -
         replies = []
         for index in range(replies_per_post):
             reply_id += 1
-            replies.append(Reply(
-                wp_id=reply_id, text=f"Reply {index} to post {number}.\n\nWell said.",
-                author=f"Reader {index}", email=f"reader{index}@example.org",
-                # Every other reply answers the one before: threads two deep, as most are.
-                parent=reply_id - 1 if index % 2 else 0, date=start + timedelta(hours=number),
-            ))
+            replies.append(
+                Reply(
+                    wp_id=reply_id,
+                    text=f"Reply {index} to post {number}.\n\nWell said.",
+                    author=f"Reader {index}",
+                    email=f"reader{index}@example.org",
+                    # Every other reply answers the one before: threads two deep, as most are.
+                    parent=reply_id - 1 if index % 2 else 0,
+                    date=start + timedelta(hours=number),
+                )
+            )
         yield Entry(
             wp_id=wp_id,
             title=f"Generated post {number}",

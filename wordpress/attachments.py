@@ -40,8 +40,14 @@ def import_paper(run: Run, attachment: Attachment) -> Outcome:
             run.summary.note(f"Refused PDF {name}: {reason}")
             return Outcome("paper", SKIPPED, name, "refused by the upload checks")
         result = CREATED
-    identity.remember(run, "attachment", attachment.wp_id, document,
-                      source_hash=attachment.digest, guid=attachment.guid)
+    identity.remember(
+        run,
+        "attachment",
+        attachment.wp_id,
+        document,
+        source_hash=attachment.digest,
+        guid=attachment.guid,
+    )
     _register(run, attachment, document)
     return Outcome("paper", result, name)
 
@@ -82,4 +88,3 @@ def image_file(run: Run, url: str) -> tuple[ContentFile | None, str]:
     except ValidationError as refused:
         return None, " ".join(refused.messages)
     return image, ""
-

@@ -25,7 +25,9 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.DOTALL)
 _CAPTIONED = re.compile(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", re.DOTALL)
 _EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL)
-_MEDIA = re.compile(r"\[(audio|video)\b[^\]]*?\b(?:src|mp3|mp4|m4a|ogg|webm)=[\"']([^\"']+)[\"'][^\]]*\]")
+_MEDIA = re.compile(
+    r"\[(audio|video)\b[^\]]*?\b(?:src|mp3|mp4|m4a|ogg|webm)=[\"']([^\"']+)[\"'][^\]]*\]"
+)
 _PAIRED = re.compile(r"\[([a-zA-Z_][\w-]*)\b[^\]]*\](.*?)\[/\1\]", re.DOTALL)
 # A shortcode standing alone: [gallery ids="1,2"], [contact-form-7 id="5"], [audio /].
 _SINGLE = re.compile(r"\[([a-zA-Z_][\w-]*)(?:\s[^\]]*=[^\]]*|\s*/)\]")
@@ -193,7 +195,9 @@ class _Rewriter(HTMLParser):
         (self.link_words if self.in_link else self.out).append(markup)
 
 
-_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
+_LINK = re.compile(
+    r"<a\b[^>]*?\bhref\s*=\s*([\"'])(.*?)\1[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL
+)
 _LINE_END = re.compile(r"<br\s*/?>|</p>|</li>|</blockquote>|</h[1-6]>", re.IGNORECASE)
 _UNSAFE_BLOCK = re.compile(
     r"<(script|style|noscript|template|iframe|object|svg)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL

@@ -52,9 +52,7 @@ def import_comments(run: Run, item: Item, post: Post, *, new_post: bool) -> Iter
         # A reply waits while its parent does; a loop of parents comes in unthreaded.
         ready = [c for c in pending if c.parent not in waiting_ids - {c.wp_id}] or pending
         batch: list[tuple[WPComment, Comment, str]] = []
-        outcomes = [
-            _decide(run, post, wp, records.get(wp.wp_id), made, batch) for wp in ready
-        ]
+        outcomes = [_decide(run, post, wp, records.get(wp.wp_id), made, batch) for wp in ready]
         _write(run, batch, made)
         yield from outcomes
         done = {id(c) for c in ready}
@@ -68,9 +66,7 @@ def _decide(run, post, wp: WPComment, record, made: dict[str, Comment], batch) -
         return Outcome("comment", SKIPPED, name, f"{wp.type}s are not imported")
     if wp.approved not in STATUSES:
         return Outcome("comment", SKIPPED, name, f"status “{wp.approved}”")
-    digest = hashlib.sha256(
-        json.dumps(vars(wp), sort_keys=True).encode()
-    ).hexdigest()
+    digest = hashlib.sha256(json.dumps(vars(wp), sort_keys=True).encode()).hexdigest()
     comment = made.get(wp.wp_id)
     if record and comment is None:
         return Outcome("comment", SKIPPED, name, "deleted here since the last import")
@@ -91,8 +87,15 @@ def _decide(run, post, wp: WPComment, record, made: dict[str, Comment], batch) -
         return Outcome("comment", EDITED_HERE, name, "moderated or edited here since")
     _fill(run, comment, wp)
     comment.save()
-    identity.remember(run, "comment", wp.wp_id, comment, source_hash=digest,
-                      local_hash=identity.comment_hash(comment), existing=record)
+    identity.remember(
+        run,
+        "comment",
+        wp.wp_id,
+        comment,
+        source_hash=digest,
+        local_hash=identity.comment_hash(comment),
+        existing=record,
+    )
     return Outcome("comment", UPDATED, name)
 
 
@@ -102,14 +105,21 @@ def _write(run: Run, batch, made: dict[str, Comment]) -> None:
     if not batch:
         return
     Comment.objects.bulk_create([comment for _, comment, _ in batch])
-    ImportedItem.objects.bulk_create([
-        ImportedItem(
-            source_site=run.source, kind="comment", wp_id=wp.wp_id, guid="",
-            object_model=Comment._meta.label_lower, object_id=str(comment.pk),
-            source_hash=digest, local_hash=identity.comment_hash(comment),
-        )
-        for wp, comment, digest in batch
-    ])
+    ImportedItem.objects.bulk_create(
+        [
+            ImportedItem(
+                source_site=run.source,
+                kind="comment",
+                wp_id=wp.wp_id,
+                guid="",
+                object_model=Comment._meta.label_lower,
+                object_id=str(comment.pk),
+                source_hash=digest,
+                local_hash=identity.comment_hash(comment),
+            )
+            for wp, comment, digest in batch
+        ]
+    )
     made.update((wp.wp_id, comment) for wp, comment, _ in batch)
 
 

@@ -16,8 +16,15 @@ def find(run: Run, kind: str, wp_id: str) -> ImportedItem | None:
 
 
 def remember(
-    run: Run, kind: str, wp_id: str, obj: models.Model, *, source_hash: str, local_hash: str = "",
-    guid: str = "", existing: ImportedItem | None = None,
+    run: Run,
+    kind: str,
+    wp_id: str,
+    obj: models.Model,
+    *,
+    source_hash: str,
+    local_hash: str = "",
+    guid: str = "",
+    existing: ImportedItem | None = None,
 ) -> ImportedItem:
     record = existing or ImportedItem(source_site=run.source, kind=kind, wp_id=wp_id)
     record.guid = guid[:500]
@@ -35,10 +42,20 @@ def _digest(values: list) -> str:
 
 def post_hash(post: Post) -> str:
     """The post as staff could change it here (tags apart: they cost a query each)."""
-    return _digest([
-        post.title, post.slug, post.body, post.excerpt, post.status, post.published_at,
-        post.category_id, post.comments_open, post.author_id, bool(post.image),
-    ])
+    return _digest(
+        [
+            post.title,
+            post.slug,
+            post.body,
+            post.excerpt,
+            post.status,
+            post.published_at,
+            post.category_id,
+            post.comments_open,
+            post.author_id,
+            bool(post.image),
+        ]
+    )
 
 
 def comment_hash(comment: Comment) -> str:

@@ -60,9 +60,9 @@ def check_authors(pairs: dict[str, str]) -> dict[str, str]:
     """The author map, if every username in it is an account here."""
     usernames = set(pairs.values())
     found = set(
-        get_user_model()._default_manager.filter(username__in=usernames).values_list(
-            "username", flat=True
-        )
+        get_user_model()
+        ._default_manager.filter(username__in=usernames)
+        .values_list("username", flat=True)
     )
     if missing := sorted(usernames - found):
         raise MappingError(f"No account here has the username: {', '.join(missing)}")

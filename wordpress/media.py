@@ -20,7 +20,7 @@ class MediaMissing(Exception):
 
 
 def uploads_path(url: str) -> str | None:
-    """"2024/05/paper.pdf" from any address of a file under wp-content/uploads; None if not."""
+    """ "2024/05/paper.pdf" from any address of a file under wp-content/uploads; None if not."""
     path = unquote(urlsplit(url).path)
     if UPLOADS not in path:
         return None
@@ -35,7 +35,10 @@ class MediaSource:
     nowhere: then every file is missing, and said so."""
 
     def __init__(
-        self, *, folder: Path | None = None, base_url: str | None = None,
+        self,
+        *,
+        folder: Path | None = None,
+        base_url: str | None = None,
         timeout: float = FETCH_TIMEOUT,
     ):
         if base_url and urlsplit(base_url).scheme not in ("http", "https"):

@@ -89,11 +89,10 @@ class LegacyAddress(models.Model):
     def destination(self) -> str | None:
         """Where the old address leads now; None while that is not public (a draft's old
         address must not tell its new one, which holds its title)."""
-        if self.post_id:
-            return self.post.get_absolute_url() if self.post.is_public else None
-        if self.document_id:
-            if not self.document.is_public:
+        if post := self.post:
+            return post.get_absolute_url() if post.is_public else None
+        if document := self.document:
+            if not document.is_public:
                 return None
-            document = self.document
             return document.get_download_url() if self.download else document.get_absolute_url()
         return self.target

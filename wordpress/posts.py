@@ -63,8 +63,16 @@ def import_post(run: Run, item: Item) -> Iterator[Outcome]:
         papers = _fill(run, post, item)
         save_post(post, by=None, old_slug=old_slug)
         _follow(run, post, item, papers, is_new=result == CREATED)
-        identity.remember(run, kind, item.wp_id, post, source_hash=digest,
-                          local_hash=identity.post_hash(post), guid=item.guid, existing=record)
+        identity.remember(
+            run,
+            kind,
+            item.wp_id,
+            post,
+            source_hash=digest,
+            local_hash=identity.post_hash(post),
+            guid=item.guid,
+            existing=record,
+        )
         remember_post(post, _paths(run, item), new=result == CREATED)
     reason = "changed here since the last import: not overwritten" if result == EDITED_HERE else ""
     yield Outcome(kind, result, name, reason)
@@ -73,8 +81,12 @@ def import_post(run: Run, item: Item) -> Iterator[Outcome]:
 
 def _paths(run: Run, item: Item) -> list[str]:
     return post_paths(
-        link=item.link, prefix=run.prefix, wp_id=item.wp_id, slug=item.slug,
-        date=parse_date("", item.post_date), is_page=item.post_type == "page",
+        link=item.link,
+        prefix=run.prefix,
+        wp_id=item.wp_id,
+        slug=item.slug,
+        date=parse_date("", item.post_date),
+        is_page=item.post_type == "page",
     )
 
 
@@ -187,7 +199,7 @@ def _featured_image(run: Run, post: Post, item: Item, body_images: list) -> None
     if image is None:
         run.summary.note(f"{item_name(item)}: image not imported ({problem}).")
         return
-    post.image = image  # type: ignore[assignment]  # a new upload, as the admin form gives
+    post.image = image  # a new upload, as the admin form gives
     post.image_alt = (html.unescape(alt) or post.title)[:255]
 
 

@@ -28,12 +28,13 @@ def path_of(url: str) -> str:
 
 
 def site_prefix(blog_url: str) -> str:
-    """"/blog" for a WordPress installed at example.org/blog, "" at the root."""
+    """ "/blog" for a WordPress installed at example.org/blog, "" at the root."""
     return unquote(urlsplit(blog_url).path).rstrip("/")
 
 
-def post_paths(*, link: str, prefix: str, wp_id: str, slug: str, date: datetime | None,
-               is_page: bool) -> list[str]:
+def post_paths(
+    *, link: str, prefix: str, wp_id: str, slug: str, date: datetime | None, is_page: bool
+) -> list[str]:
     """Every address the old site may have given this post or page."""
     paths = [path_of(link)] if link else []
     slug = unquote(slug)
@@ -98,8 +99,16 @@ def tag_paths(prefix: str, slug: str) -> list[str]:
 def remember_feeds(prefix: str) -> None:
     """The old site's feeds answer with the new ones (RSS 2.0 and Atom)."""
     rss, atom = reverse("news:rss"), reverse("news:atom")
-    remember_target([f"{prefix}/feed/", f"{prefix}/feed/rss2/", f"{prefix}/?feed=rss2",
-                     f"{prefix}/rss/", f"{prefix}/feed/rss/"], rss)
+    remember_target(
+        [
+            f"{prefix}/feed/",
+            f"{prefix}/feed/rss2/",
+            f"{prefix}/?feed=rss2",
+            f"{prefix}/rss/",
+            f"{prefix}/feed/rss/",
+        ],
+        rss,
+    )
     remember_target([f"{prefix}/feed/atom/", f"{prefix}/?feed=atom"], atom)
 
 
@@ -116,8 +125,10 @@ def destination(forms: list[str]) -> str | None:
     """The new address of the first of `forms` the old site had; None if none."""
     if not forms:
         return None
-    order = Case(*(When(path=form, then=Value(i)) for i, form in enumerate(forms)),
-                 output_field=IntegerField())
+    order = Case(
+        *(When(path=form, then=Value(i)) for i, form in enumerate(forms)),
+        output_field=IntegerField(),
+    )
     rows = (
         LegacyAddress.objects.filter(path__in=forms)
         .select_related("post", "document")

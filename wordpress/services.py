@@ -4,15 +4,17 @@
 attachments (small records) and how many posts it holds, then each post with its replies.
 It yields an Outcome per item and a Progress after each post, so a caller shows a bar and a
 summary. Each item is imported in its own transaction (a savepoint within a batch of 100):
-one that fails is named and rolled back, and the rest go on. A dry run does everything inside one transaction that is rolled
-back, with files written to a throw-away folder, so it reports exactly what a real run would.
+one that fails is named and rolled back, and the rest go on. A dry run does everything inside
+one transaction that is rolled back, with files written to a throw-away folder, so it reports
+exactly what a real run would.
 """
 
 import itertools
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -23,11 +25,11 @@ from freshness.stamp import mark_site_changed
 from news.models import Category
 from wordpress import identity
 from wordpress.attachments import IMAGE_TYPES, PDF, import_paper
-from wordpress.media import uploads_path
 from wordpress.context import Attachment, Options, Run, item_name
+from wordpress.media import uploads_path
 from wordpress.posts import import_post
 from wordpress.redirects import remember_feeds, site_prefix
-from wordpress.summary import CREATED, FAILED, SKIPPED, UNCHANGED, Outcome, Progress
+from wordpress.summary import CREATED, FAILED, SKIPPED, UNCHANGED, Outcome, Progress, Summary
 from wordpress.terms import DEFAULT_CATEGORY, import_term
 from wordpress.wxr import Author, Item, Site, Term, read
 
@@ -38,7 +40,13 @@ IMPORTED_TYPES = ("post", "page")
 # run (idempotent) brings in.
 ITEMS_PER_COMMIT = 100
 # What WordPress keeps as items but is no content of its own.
-SILENT_TYPES = ("attachment", "revision", "nav_menu_item", "customize_changeset", "wp_global_styles")
+SILENT_TYPES = (
+    "attachment",
+    "revision",
+    "nav_menu_item",
+    "customize_changeset",
+    "wp_global_styles",
+)
 
 
 @dataclass
@@ -51,7 +59,7 @@ class _Scan:
     posts: int = 0
 
 
-def import_export(path: Path, *, options: Options) -> Iterator[Outcome | Progress]:
+def import_export(path: Path, *, options: Options) -> Generator[Outcome | Progress, None, Summary]:
     """Import the export at `path`; yields what happened, item by item (see module docstring).
 
     Raises wxr.MalformedExport before anything is written if the file cannot be read.
@@ -66,13 +74,12 @@ def import_export(path: Path, *, options: Options) -> Iterator[Outcome | Progres
         run.pages_category = Category.objects.get(slug=options.pages_category)
     with _rolled_back_if(options.dry_run):
         for author in scan.authors:
-            yield _each(run, f"“{author.login}”", "author", lambda a=author: _author(run, a))
+            yield _each(run, f"“{author.login}”", "author", partial(_author, run, author))
         for term in scan.terms:
-            yield _each(run, f"“{term.name}”", term.kind, lambda t=term: import_term(run, t))
+            yield _each(run, f"“{term.name}”", term.kind, partial(import_term, run, term))
         for attachment in scan.attachments.values():
             if attachment.mime_type == PDF:
-                yield _each(run, attachment.title, "paper",
-                            lambda a=attachment: import_paper(run, a))
+                yield _each(run, attachment.title, "paper", partial(import_paper, run, attachment))
         with transaction.atomic():
             remember_feeds(run.prefix)
         done = 0
@@ -91,7 +98,7 @@ def import_export(path: Path, *, options: Options) -> Iterator[Outcome | Progres
     return run.summary  # for callers driving the generator by hand
 
 
-def summary_of(events: Iterator) -> object:
+def summary_of(events: Generator[Outcome | Progress, None, Summary]) -> Summary:
     """Run the import to its end; its Summary (the generator's return value)."""
     while True:
         try:
@@ -117,9 +124,14 @@ def _scan(path: Path) -> _Scan:
             scan.posts += 1
         elif record.post_type == "attachment":
             scan.attachments[record.wp_id] = Attachment(
-                wp_id=record.wp_id, url=record.attachment_url or record.guid, link=record.link,
-                title=record.title, mime_type=record.mime_type, parent=record.parent,
-                alt=record.meta.get("_wp_attachment_image_alt", ""), digest=record.digest(),
+                wp_id=record.wp_id,
+                url=record.attachment_url or record.guid,
+                link=record.link,
+                title=record.title,
+                mime_type=record.mime_type,
+                parent=record.parent,
+                alt=record.meta.get("_wp_attachment_image_alt", ""),
+                digest=record.digest(),
                 guid=record.guid,
             )
             if record.parent not in ("", "0"):
@@ -166,8 +178,11 @@ def _author(run: Run, author: Author) -> Outcome:
     result = UNCHANGED
     if user is None:
         user = users.model(
-            username=author.login[:150], email=author.email, first_name=author.first_name[:150],
-            last_name=author.last_name[:150], is_staff=True,
+            username=author.login[:150],
+            email=author.email,
+            first_name=author.first_name[:150],
+            last_name=author.last_name[:150],
+            is_staff=True,
         )
         user.set_unusable_password()  # they sign in once staff set a password for them
         user.save()
@@ -175,8 +190,14 @@ def _author(run: Run, author: Author) -> Outcome:
     run.users[author.login] = user
     if author.wp_id:
         run.users_by_id[author.wp_id] = user
-    identity.remember(run, "author", author.login, user, source_hash="",
-                      existing=identity.find(run, "author", author.login))
+    identity.remember(
+        run,
+        "author",
+        author.login,
+        user,
+        source_hash="",
+        existing=identity.find(run, "author", author.login),
+    )
     return Outcome("author", result, f"“{author.login}”")
 
 
@@ -188,8 +209,9 @@ def _close_notes(run: Run, scan: _Scan) -> None:
             f"(e.g. “{others[0].title}”, {others[0].mime_type})."
         )
     if run.summary.counts["post", CREATED] or run.summary.counts["page", CREATED]:
-        run.summary.note("New authors' accounts have no password: set one in the admin to let "
-                         "them sign in.")
+        run.summary.note(
+            "New authors' accounts have no password: set one in the admin to let them sign in."
+        )
 
 
 @contextmanager
@@ -199,9 +221,12 @@ def _rolled_back_if(dry_run: bool):
     if not dry_run:
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="wordpress-dry-run-") as folder:
-        # override_settings is Django's documented way to swap a setting for a while; it
-        # also resets the default storage's cached location (setting_changed).
-        with override_settings(MEDIA_ROOT=folder), transaction.atomic():
-            yield
-            transaction.set_rollback(True)
+    # override_settings is Django's documented way to swap a setting for a while; it also
+    # resets the default storage's cached location (setting_changed).
+    with (
+        tempfile.TemporaryDirectory(prefix="wordpress-dry-run-") as folder,
+        override_settings(MEDIA_ROOT=folder),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)

@@ -39,8 +39,10 @@ def main():
         run_worker(args.worker, args.replies)
         return
     print(f"Import of generated exports, {args.replies} replies per post\n")
-    print(f"{'database':<11} {'posts':>7} {'seconds':>8} {'posts/s':>8} {'items/s':>8} "
-          f"{'CPU s':>8} {'posts/CPU s':>10} {'MB before':>9} {'MB after':>9}")
+    print(
+        f"{'database':<11} {'posts':>7} {'seconds':>8} {'posts/s':>8} {'items/s':>8} "
+        f"{'CPU s':>8} {'posts/CPU s':>10} {'MB before':>9} {'MB after':>9}"
+    )
     for count in args.posts:
         for name in ("sqlite", "postgresql"):
             if not args.only or args.only == name:
@@ -56,8 +58,13 @@ def run_on(name: str, count: int, replies: int) -> None:
                 return
             url = f"{PG_SERVER}/{PG_NAME}"
         env = {
-            **os.environ, "DATABASE_URL": url, "DEBUG": "false", "SECRET_KEY": "benchmark",
-            "MEDIA_ROOT": f"{folder}/media", "EMAIL_URL": "dummymail://", "BENCH_DIR": folder,
+            **os.environ,
+            "DATABASE_URL": url,
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark",
+            "MEDIA_ROOT": f"{folder}/media",
+            "EMAIL_URL": "dummymail://",
+            "BENCH_DIR": folder,
         }
         command = [sys.executable, __file__, f"--worker={count}", f"--replies={replies}"]
         subprocess.run(command, env=env, cwd=ROOT, check=True)
@@ -92,8 +99,9 @@ def run_worker(count: int, replies: int) -> None:
     from wordpress.media import MediaSource
     from wordpress.services import import_export, summary_of
 
-    export = write_export(Path(os.environ["BENCH_DIR"]) / "export.xml",
-                          many_posts(count, replies_per_post=replies))
+    export = write_export(
+        Path(os.environ["BENCH_DIR"]) / "export.xml", many_posts(count, replies_per_post=replies)
+    )
     before = _peak_mb()
     started, cpu = time.perf_counter(), time.process_time()
     summary = summary_of(import_export(export, options=Options(media=MediaSource())))
@@ -101,9 +109,11 @@ def run_worker(count: int, replies: int) -> None:
     posts = summary.counts["post", "created"]
     items = posts + summary.counts["comment", "created"]
     assert posts == count and not summary.failed, summary.counts
-    print(f"{connection.vendor:<11} {count:>7,} {seconds:>8.1f} {posts / seconds:>8.0f} "
-          f"{items / seconds:>8.0f} {cpu:>8.1f} {posts / cpu:>10.0f} {before:>9.0f} "
-          f"{_peak_mb():>9.0f}")
+    print(
+        f"{connection.vendor:<11} {count:>7,} {seconds:>8.1f} {posts / seconds:>8.0f} "
+        f"{items / seconds:>8.0f} {cpu:>8.1f} {posts / cpu:>10.0f} {before:>9.0f} "
+        f"{_peak_mb():>9.0f}"
+    )
 
 
 if __name__ == "__main__":

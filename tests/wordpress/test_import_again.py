@@ -41,14 +41,20 @@ def _export(tmp_path, name, entries):
 def test_a_later_export_adds_the_new_and_updates_the_changed(tmp_path):
     first = [
         Entry(1, "Kept as it was", "<p>Same.</p>", slug="kept"),
-        Entry(2, "Changed there", "<p>Old words.</p>", slug="changed",
-              replies=[Reply(10, "First!")]),
+        Entry(
+            2, "Changed there", "<p>Old words.</p>", slug="changed", replies=[Reply(10, "First!")]
+        ),
     ]
     run_import(_export(tmp_path, "first.xml", first))
     later = [
         Entry(1, "Kept as it was", "<p>Same.</p>", slug="kept"),
-        Entry(2, "Changed there", "<p>New words.</p>", slug="changed-slug",
-              replies=[Reply(10, "First!"), Reply(11, "Second.", parent=10)]),
+        Entry(
+            2,
+            "Changed there",
+            "<p>New words.</p>",
+            slug="changed-slug",
+            replies=[Reply(10, "First!"), Reply(11, "Second.", parent=10)],
+        ),
         Entry(3, "Brand new", "<p>Hello.</p>", slug="brand-new"),
     ]
     output = run_import(_export(tmp_path, "later.xml", later))
@@ -77,13 +83,25 @@ def test_a_post_edited_here_since_is_reported_not_overwritten(tmp_path):
 
 
 def test_a_reply_moderated_here_keeps_the_moderators_decision(tmp_path, admin_user):
-    run_import(_export(tmp_path, "first.xml", [
-        Entry(1, "Post", "<p>x</p>", replies=[Reply(10, "Hello", approved="0")]),
-    ]))
+    run_import(
+        _export(
+            tmp_path,
+            "first.xml",
+            [
+                Entry(1, "Post", "<p>x</p>", replies=[Reply(10, "Hello", approved="0")]),
+            ],
+        )
+    )
     moderate(Comment.objects.all(), status=Comment.Status.SPAM, by=admin_user)
-    output = run_import(_export(tmp_path, "later.xml", [
-        Entry(1, "Post", "<p>x</p>", replies=[Reply(10, "Hello", approved="1")]),
-    ]))
+    output = run_import(
+        _export(
+            tmp_path,
+            "later.xml",
+            [
+                Entry(1, "Post", "<p>x</p>", replies=[Reply(10, "Hello", approved="1")]),
+            ],
+        )
+    )
     assert counts_line(output, "comment") == ["0", "0", "0", "1", "0", "0"]
     assert Comment.objects.get().status == Comment.Status.SPAM
 

@@ -66,7 +66,10 @@ def test_a_post_keeps_its_dates_slug_excerpt_author_and_discussion_setting(impor
 def test_a_block_body_becomes_the_sites_rich_text(imported):
     body = Post.objects.get(slug="business-case").body
     assert "wp:" not in body and "<!--" not in body
-    assert "<p>Our new paper makes the <strong>business case</strong> for recovery colleges.</p>" in body
+    assert (
+        "<p>Our new paper makes the <strong>business case</strong> for recovery colleges.</p>"
+        in body
+    )
     assert "<h2>What it says</h2>" in body  # the site's headings start at h2
     assert "<ul><li><p>Savings</p></li>" in body or "<li>Savings</li>" in body
     assert "<blockquote><p>Hope is a plan.</p></blockquote>" in body
@@ -167,11 +170,25 @@ def test_old_ip_addresses_are_not_kept_beyond_the_sites_retention(imported):
 def test_an_approved_imported_author_counts_as_known(imported):
     post = Post.objects.get(slug="business-case")
     policy = dataclasses.replace(ReplyPolicy.current(), auto_approve_known_authors=True)
-    reply = Submission(post=post, name="Sam Reader", email="sam@example.org", website="",
-                       text="Back again", ip_address="192.0.2.50", seconds_on_form=30)
+    reply = Submission(
+        post=post,
+        name="Sam Reader",
+        email="sam@example.org",
+        website="",
+        text="Back again",
+        ip_address="192.0.2.50",
+        seconds_on_form=30,
+    )
     assert judge(reply, policy).status == Comment.Status.APPROVED
-    stranger = Submission(post=post, name="New", email="new@example.org", website="",
-                          text="Hello", ip_address="192.0.2.51", seconds_on_form=30)
+    stranger = Submission(
+        post=post,
+        name="New",
+        email="new@example.org",
+        website="",
+        text="Hello",
+        ip_address="192.0.2.51",
+        seconds_on_form=30,
+    )
     assert judge(stranger, policy).status == Comment.Status.PENDING
 
 

@@ -34,12 +34,27 @@ HOSTILE_REPLY = (
 
 def test_hostile_posts_and_replies_are_made_harmless(tmp_path, client):
     recent = datetime.now(UTC) - timedelta(days=1)
-    export = write_export(tmp_path / "hostile.xml", [
-        Entry(1, "<b>Hostile</b> title", HOSTILE_BODY, slug="hostile", date=recent, replies=[
-            Reply(2, HOSTILE_REPLY, author='<img src=x onerror=alert(6)>',
-                  url="javascript:alert(7)", date=recent),
-        ]),
-    ])
+    export = write_export(
+        tmp_path / "hostile.xml",
+        [
+            Entry(
+                1,
+                "<b>Hostile</b> title",
+                HOSTILE_BODY,
+                slug="hostile",
+                date=recent,
+                replies=[
+                    Reply(
+                        2,
+                        HOSTILE_REPLY,
+                        author="<img src=x onerror=alert(6)>",
+                        url="javascript:alert(7)",
+                        date=recent,
+                    ),
+                ],
+            ),
+        ],
+    )
     run_import(export)
     post = Post.objects.get(slug="hostile")
     for needle in ("<script", "onclick", "onerror", "javascript:", "<iframe", "<style", "<form"):
@@ -131,7 +146,7 @@ def _snapshot(media_root: Path) -> dict:
 def _table_and_reasons(output: str) -> list[str]:
     lines = output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(("Imported", "What the")))
-    return lines[start + 1:]
+    return lines[start + 1 :]
 
 
 def test_a_dry_run_changes_nothing_and_reports_what_a_real_run_does(uploads, settings):

@@ -41,10 +41,14 @@ def test_the_counts_match_the_manifest(imported):
     assert counts_line(imported, "post") == ["9", "0", "0", "0", "1", "0"]  # trash skipped
     assert counts_line(imported, "page") == ["2", "0", "0", "0", "0", "0"]
     public = {str(p) for p in counts["public_posts"]}
-    assert set(
-        ImportedItem.objects.filter(kind="post", object_id__in=Post.objects.published().values("pk"))
-        .values_list("wp_id", flat=True)
-    ) == public
+    assert (
+        set(
+            ImportedItem.objects.filter(
+                kind="post", object_id__in=Post.objects.published().values("pk")
+            ).values_list("wp_id", flat=True)
+        )
+        == public
+    )
 
 
 @pytest.mark.parametrize("entry", EXPECTED["posts"], ids=lambda entry: str(entry["wp_id"]))
@@ -117,8 +121,15 @@ def test_replies_keep_status_and_threads_and_their_authors_are_known(imported, c
     known = EXPECTED["comments_expected"]
     for email in known["known_commenter_emails"] + known["not_known"]:
         name = Comment.objects.filter(email=email).values_list("name", flat=True)[0]
-        reply = Submission(post=_post(6), name=name, email=email, website="", text="Again",
-                           ip_address="192.0.2.99", seconds_on_form=30)
+        reply = Submission(
+            post=_post(6),
+            name=name,
+            email=email,
+            website="",
+            text="Again",
+            ip_address="192.0.2.99",
+            seconds_on_form=30,
+        )
         assert _is_known_author(reply) == (email in known["known_commenter_emails"]), email
     page = client.get(_post(6).get_absolute_url()).content.decode()
     assert "Sarah Mitchell" in page and "Tom Reid" not in page  # pending: not shown

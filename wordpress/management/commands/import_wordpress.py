@@ -6,6 +6,7 @@ shows what the service reports.
 
 import sys
 from pathlib import Path
+from typing import IO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("export", type=Path, help="The .xml file WordPress exported.")
         media = parser.add_mutually_exclusive_group()
         media.add_argument(
-            "--media-dir", type=Path,
+            "--media-dir",
+            type=Path,
             help="A copy of the old site's wp-content/uploads folder.",
         )
         media.add_argument(
@@ -40,24 +42,35 @@ class Command(BaseCommand):
             help="The old site's uploads address, e.g. https://old.example.org/wp-content/uploads",
         )
         parser.add_argument(
-            "--media-timeout", type=float, default=FETCH_TIMEOUT, metavar="SECONDS",
+            "--media-timeout",
+            type=float,
+            default=FETCH_TIMEOUT,
+            metavar="SECONDS",
             help=f"With --media-base-url: give up on a file after this long without bytes "
             f"(default {FETCH_TIMEOUT}).",
         )
         parser.add_argument(
-            "--author-map", action="append", default=[], metavar="FILE_OR_PAIR",
+            "--author-map",
+            action="append",
+            default=[],
+            metavar="FILE_OR_PAIR",
             help="WordPress login → existing username: a .csv/.json file, or login=username.",
         )
         parser.add_argument(
-            "--category-map", action="append", default=[], metavar="FILE_OR_PAIR",
+            "--category-map",
+            action="append",
+            default=[],
+            metavar="FILE_OR_PAIR",
             help="WordPress category slug → category slug here, e.g. events=events.",
         )
         parser.add_argument(
-            "--pages-category", metavar="SLUG",
+            "--pages-category",
+            metavar="SLUG",
             help="Import pages as posts in this category (otherwise pages are skipped).",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="Report exactly what would happen and change nothing.",
         )
 
@@ -71,16 +84,23 @@ class Command(BaseCommand):
             categories = read_pairs(options["category_map"])
             check_categories(categories, options["pages_category"])
             media = MediaSource(
-                folder=options["media_dir"], base_url=options["media_base_url"],
+                folder=options["media_dir"],
+                base_url=options["media_base_url"],
                 timeout=options["media_timeout"],
             )
         except (MappingError, ValueError) as error:
             raise CommandError(str(error)) from error
         settings = Options(
-            media=media, author_map=authors, category_map=categories,
-            pages_category=options["pages_category"], dry_run=dry_run,
+            media=media,
+            author_map=authors,
+            category_map=categories,
+            pages_category=options["pages_category"],
+            dry_run=dry_run,
         )
-        console = Console(file=self.stdout._out, highlight=False, markup=False, soft_wrap=True)  # noqa: SLF001
+        # The stream under Django's OutputWrapper, which would end every chunk rich writes
+        # with a line break.
+        stream = cast(IO[str], self.stdout._out)  # noqa: SLF001
+        console = Console(file=stream, highlight=False, markup=False, soft_wrap=True)
         try:
             summary = self._run(export, settings, console)
         except MalformedExport as error:
@@ -93,8 +113,12 @@ class Command(BaseCommand):
         events = import_export(export, options=settings)
         interactive = console.is_terminal
         bar = Progress(
-            TextColumn("Posts"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=console, disable=not interactive,
+            TextColumn("Posts"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not interactive,
         )
         with bar:
             task = bar.add_task("posts", total=None)
@@ -121,8 +145,9 @@ class Command(BaseCommand):
         for (kind, result, reason), count in sorted(summary.reasons.items()):
             console.print(f"{kind} {result}: {count} × {reason}")
         for problem in summary.problems:
-            console.print(f"{problem.result.capitalize()}: {problem.kind} {problem.name}: "
-                          f"{problem.reason}")
+            console.print(
+                f"{problem.result.capitalize()}: {problem.kind} {problem.name}: {problem.reason}"
+            )
         for note in summary.notes:
             console.print(f"Note: {note}")
         sys.stdout.flush()
