@@ -56,6 +56,7 @@ class Run:
     uploads: dict[str, Attachment] = field(default_factory=dict)  # by path under uploads/
     children: dict[str, list[str]] = field(default_factory=dict)  # post ID → attachment IDs
     papers: dict[str, Document] = field(default_factory=dict)  # upload path or link → paper
+    staged: list = field(default_factory=list)  # new ImportedItems, written by identity.flush
     default_category: Category | None = None  # for posts in no category (News)
     pages_category: Category | None = None  # --pages-category
 

@@ -101,25 +101,19 @@ def _decide(run, post, wp: WPComment, record, made: dict[str, Comment], batch) -
 
 def _write(run: Run, batch, made: dict[str, Comment]) -> None:
     """New replies in one query (bulk_create sends no save signal: the import marks the
-    site changed once, at its end), then their identities in another."""
+    site changed once, at its end); their identities are written with the post's."""
     if not batch:
         return
     Comment.objects.bulk_create([comment for _, comment, _ in batch])
-    ImportedItem.objects.bulk_create(
-        [
-            ImportedItem(
-                source_site=run.source,
-                kind="comment",
-                wp_id=wp.wp_id,
-                guid="",
-                object_model=Comment._meta.label_lower,
-                object_id=str(comment.pk),
-                source_hash=digest,
-                local_hash=identity.comment_hash(comment),
-            )
-            for wp, comment, digest in batch
-        ]
-    )
+    for wp, comment, digest in batch:
+        identity.stage(
+            run,
+            "comment",
+            wp.wp_id,
+            comment,
+            source_hash=digest,
+            local_hash=identity.comment_hash(comment),
+        )
     made.update((wp.wp_id, comment) for wp, comment, _ in batch)
 
 

@@ -36,6 +36,37 @@ def remember(
     return record
 
 
+def stage(
+    run: Run,
+    kind: str,
+    wp_id: str,
+    obj: models.Model,
+    *,
+    source_hash: str,
+    local_hash: str,
+    guid: str = "",
+) -> None:
+    """Remember a new item with the next flush(): a post and its replies in one query."""
+    run.staged.append(
+        ImportedItem(
+            source_site=run.source,
+            kind=kind,
+            wp_id=wp_id,
+            guid=guid[:500],
+            object_model=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            source_hash=source_hash,
+            local_hash=local_hash,
+        )
+    )
+
+
+def flush(run: Run) -> None:
+    if run.staged:
+        ImportedItem.objects.bulk_create(run.staged)
+        run.staged.clear()
+
+
 def _digest(values: list) -> str:
     return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
 

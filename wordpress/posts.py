@@ -63,20 +63,32 @@ def import_post(run: Run, item: Item) -> Iterator[Outcome]:
         papers = _fill(run, post, item)
         save_post(post, by=None, old_slug=old_slug)
         _follow(run, post, item, papers, is_new=result == CREATED)
-        identity.remember(
-            run,
-            kind,
-            item.wp_id,
-            post,
-            source_hash=digest,
-            local_hash=identity.post_hash(post),
-            guid=item.guid,
-            existing=record,
-        )
+        if record is None:
+            identity.stage(
+                run,
+                kind,
+                item.wp_id,
+                post,
+                source_hash=digest,
+                local_hash=identity.post_hash(post),
+                guid=item.guid,
+            )
+        else:
+            identity.remember(
+                run,
+                kind,
+                item.wp_id,
+                post,
+                source_hash=digest,
+                local_hash=identity.post_hash(post),
+                guid=item.guid,
+                existing=record,
+            )
         remember_post(post, _paths(run, item), new=result == CREATED)
     reason = "changed here since the last import: not overwritten" if result == EDITED_HERE else ""
     yield Outcome(kind, result, name, reason)
     yield from import_comments(run, item, post, new_post=result == CREATED)
+    identity.flush(run)
 
 
 def _paths(run: Run, item: Item) -> list[str]:

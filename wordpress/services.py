@@ -151,6 +151,7 @@ def _each(run: Run, name: str, kind: str, work: Callable[[], Outcome]) -> Outcom
 
 
 def _post(run: Run, item: Item) -> Iterator[Outcome]:
+    run.staged.clear()  # nothing left over from an item that failed
     try:
         with transaction.atomic():
             outcomes = list(import_post(run, item))
