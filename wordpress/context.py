@@ -56,6 +56,10 @@ class Run:
     uploads: dict[str, Attachment] = field(default_factory=dict)  # by path under uploads/
     children: dict[str, list[str]] = field(default_factory=dict)  # post ID → attachment IDs
     papers: dict[str, Document] = field(default_factory=dict)  # upload path or link → paper
+    # Looked up for the current batch of posts (posts.prepare_batch).
+    records: dict = field(default_factory=dict)  # (kind, WordPress ID) → ImportedItem
+    posts: dict = field(default_factory=dict)  # pk → Post, of those records
+    slugs_taken: set[str] = field(default_factory=set)
     staged: list = field(default_factory=list)  # new ImportedItems, written by identity.flush
     default_category: Category | None = None  # for posts in no category (News)
     pages_category: Category | None = None  # --pages-category

@@ -18,6 +18,7 @@ from wordpress.attachments import image_file, paper_for_link
 from wordpress.context import Run, item_name, parse_date
 from wordpress.discussion import import_comments
 from wordpress.media import uploads_path
+from wordpress.models import ImportedItem
 from wordpress.redirects import post_paths, remember_post
 from wordpress.summary import CREATED, EDITED_HERE, SKIPPED, UNCHANGED, UPDATED, Outcome
 from wordpress.terms import category_for, tag_named
@@ -44,8 +45,8 @@ def import_post(run: Run, item: Item) -> Iterator[Outcome]:
     if kind == "page" and not run.options.pages_category:
         yield Outcome(kind, SKIPPED, name, "pages not imported (no --pages-category)")
         return
-    record = identity.find(run, kind, item.wp_id)
-    post = Post.objects.filter(pk=record.object_id).first() if record else None
+    record = run.records.get((kind, item.wp_id))
+    post = run.posts.get(int(record.object_id)) if record else None
     if record and post is None:
         yield Outcome(kind, SKIPPED, name, "deleted here since the last import")
         return
@@ -117,7 +118,7 @@ def _fill(run: Run, post: Post, item: Item) -> list:
 
     body = bodies.convert(item.content, rewrite_link=rewrite)
     post.title = html.unescape(item.title)[:255] or f"Untitled ({item.wp_id})"
-    post.slug = _slug(post, item)
+    post.slug = _slug(run, post, item)
     post.body = body.html
     post.excerpt = html_to_text(item.excerpt)
     post.author = run.users.get(item.creator)
@@ -141,17 +142,39 @@ def _fill(run: Run, post: Post, item: Item) -> list:
     return papers
 
 
-def _slug(post: Post, item: Item) -> str:
+def prepare_batch(run: Run, items: list[Item]) -> None:
+    """Look up at once what each of these items would ask for alone: whether it was
+    imported before (and its post), and whether its address is taken; three queries a batch."""
+    ids = [item.wp_id for item in items]
+    records = ImportedItem.objects.filter(
+        source_site=run.source, kind__in=["post", "page"], wp_id__in=ids
+    )
+    run.records = {(record.kind, record.wp_id): record for record in records}
+    run.posts = Post.objects.in_bulk([int(r.object_id) for r in run.records.values()])
+    bases = [_slug_base(item) for item in items]
+    run.slugs_taken = {
+        *Post.objects.filter(slug__in=bases).values_list("slug", flat=True),
+        *SlugRedirect.objects.filter(old_slug__in=bases).values_list("old_slug", flat=True),
+    }
+
+
+def _slug_base(item: Item) -> str:
     base = slugify(unquote(item.slug)) or slugify(html.unescape(item.title)) or "post"
     if base.isdigit():
         base = f"post-{base}"  # digits alone would clash with the yearly archives
-    base = base[:240].strip("-")
+    return base[:240].strip("-")
+
+
+def _slug(run: Run, post: Post, item: Item) -> str:
+    base = _slug_base(item)
     if post.slug == base:
         return base
     candidate, number = base, 1
-    while _taken(candidate, post):
+    # Free if no post had it when the batch began (prepare_batch) and none took it since.
+    while candidate in run.slugs_taken and _taken(candidate, post):
         number += 1
         candidate = f"{base}-{number}"
+    run.slugs_taken.add(candidate)
     return candidate
 
 

@@ -27,7 +27,7 @@ from wordpress import identity
 from wordpress.attachments import IMAGE_TYPES, PDF, import_paper
 from wordpress.context import Attachment, Options, Run, item_name
 from wordpress.media import uploads_path
-from wordpress.posts import import_post
+from wordpress.posts import import_post, prepare_batch
 from wordpress.redirects import remember_feeds, site_prefix
 from wordpress.summary import CREATED, FAILED, SKIPPED, UNCHANGED, Outcome, Progress, Summary
 from wordpress.terms import DEFAULT_CATEGORY, import_term
@@ -86,6 +86,7 @@ def import_export(path: Path, *, options: Options) -> Generator[Outcome | Progre
         items = (record for record in read(path) if isinstance(record, Item))
         for batch in itertools.batched(items, ITEMS_PER_COMMIT):
             with transaction.atomic():
+                prepare_batch(run, [r for r in batch if r.post_type in IMPORTED_TYPES])
                 for record in batch:
                     if record.post_type in IMPORTED_TYPES:
                         yield from _post(run, record)
