@@ -60,7 +60,18 @@ class Run:
     records: dict = field(default_factory=dict)  # (kind, WordPress ID) → ImportedItem
     posts: dict = field(default_factory=dict)  # pk → Post, of those records
     slugs_taken: set[str] = field(default_factory=set)
-    staged: list = field(default_factory=list)  # new ImportedItems, written by identity.flush
+    # Written together at the end of the batch (posts.finish_batch).
+    staged: list = field(default_factory=list)  # new ImportedItems
+    staged_addresses: list = field(default_factory=list)  # new posts' LegacyAddresses
+    modified: list = field(default_factory=list)  # posts with their WordPress modified date
+
+    def marks(self) -> tuple[int, int, int]:
+        return len(self.staged), len(self.staged_addresses), len(self.modified)
+
+    def forget_since(self, marks: tuple[int, int, int]) -> None:
+        """Drop what an item that failed (and was rolled back) left to write."""
+        del self.staged[marks[0] :], self.staged_addresses[marks[1] :], self.modified[marks[2] :]
+
     default_category: Category | None = None  # for posts in no category (News)
     pages_category: Category | None = None  # --pages-category
 

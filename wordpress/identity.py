@@ -63,7 +63,7 @@ def stage(
 
 def flush(run: Run) -> None:
     if run.staged:
-        ImportedItem.objects.bulk_create(run.staged)
+        ImportedItem.objects.bulk_create(run.staged, ignore_conflicts=True)
         run.staged.clear()
 
 

@@ -49,14 +49,9 @@ def post_paths(
     return list(dict.fromkeys(paths))
 
 
-def remember_post(post: Post, paths: list[str], *, new: bool = False) -> None:
-    """Point `paths` at `post`. A new post takes only the paths no other item has (the first
-    item to claim an address keeps it), in one query."""
-    if new:
-        rows = [LegacyAddress(path=path[:500], post=post) for path in paths if path.rstrip("/")]
-        LegacyAddress.objects.bulk_create(rows, ignore_conflicts=True)
-    else:
-        _remember(paths, {"post": post})
+def remember_post(post: Post, paths: list[str]) -> None:
+    """Point `paths` at `post` (a new post's are written with its batch: posts.finish_batch)."""
+    _remember(paths, {"post": post})
 
 
 def remember_target(paths: list[str], target: str) -> None:

@@ -27,7 +27,7 @@ from wordpress import identity
 from wordpress.attachments import IMAGE_TYPES, PDF, import_paper
 from wordpress.context import Attachment, Options, Run, item_name
 from wordpress.media import uploads_path
-from wordpress.posts import import_post, prepare_batch
+from wordpress.posts import finish_batch, import_post, prepare_batch
 from wordpress.redirects import remember_feeds, site_prefix
 from wordpress.summary import CREATED, FAILED, SKIPPED, UNCHANGED, Outcome, Progress, Summary
 from wordpress.terms import DEFAULT_CATEGORY, import_term
@@ -94,6 +94,7 @@ def import_export(path: Path, *, options: Options) -> Generator[Outcome | Progre
                         yield Progress(done, scan.posts)
                     elif record.post_type not in SILENT_TYPES:
                         yield _other(run, record)
+                finish_batch(run)
         mark_site_changed()
     _close_notes(run, scan)
     return run.summary  # for callers driving the generator by hand
@@ -152,11 +153,12 @@ def _each(run: Run, name: str, kind: str, work: Callable[[], Outcome]) -> Outcom
 
 
 def _post(run: Run, item: Item) -> Iterator[Outcome]:
-    run.staged.clear()  # nothing left over from an item that failed
+    marks = run.marks()
     try:
         with transaction.atomic():
             outcomes = list(import_post(run, item))
     except Exception as error:  # noqa: BLE001 - see _each
+        run.forget_since(marks)
         outcomes = [Outcome(item.post_type, FAILED, item_name(item), _reason(error))]
     for outcome in outcomes:
         run.summary.add(outcome)
