@@ -2,6 +2,10 @@
 
 Saved through news.services.save_post, as the admin saves a post, so its body is sanitised,
 its image gets renditions and a changed slug keeps the old address.
+
+Over 250 lines: a post's fields each need their own reading of WordPress (status, slug, dates,
+category, tags, featured image), and the batch's shared look-ups and writes (prepare_batch,
+finish_batch) belong with the one function that uses them.
 """
 
 import html
