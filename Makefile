@@ -108,7 +108,7 @@ typecheck: install
 # [tool.bandit] in pyproject.toml; each exception is justified where it is (`# nosec BXXX # why`).
 .PHONY: security
 security: install
-	$(VENV)/bin/bandit --quiet -r imroc_site news documents comments freshness -c pyproject.toml
+	$(VENV)/bin/bandit --quiet -r imroc_site news documents comments freshness wordpress -c pyproject.toml
 
 format: install
 	$(VENV)/bin/ruff format .

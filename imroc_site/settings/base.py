@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "news",
     "comments",
     "django_tasks_db",
+    # Moving in from WordPress (issue 13): the import command and the old addresses.
+    "wordpress",
     # Last: it wires the apps together, so its admin extends theirs.
     "imroc_site",
 ]
@@ -517,3 +519,9 @@ DOCUMENTS_COUNT_DOWNLOADS = env.str("DOCUMENTS_COUNT_DOWNLOADS", default="direct
 # How often, in seconds, the post form autosaves while staff type (and always when the page is
 # hidden or closed); news/static/news/editor.js reads it from the form.
 NEWS_AUTOSAVE_SECONDS = 60
+
+# --- Moving in from WordPress (issue 13) ------------------------------------------------------
+
+# Last: a 404 for one of the old site's addresses (wordpress.LegacyAddress) becomes a 301 to
+# its new one, and `/?p=12` is answered before the home page takes it.
+MIDDLEWARE += ["wordpress.middleware.LegacyAddressMiddleware"]

@@ -19,6 +19,8 @@ MAY_IMPORT = {
     "news": {"documents", "freshness"},
     "comments": {"news", "documents", "freshness"},
     "imroc_site": {"news", "documents", "comments", "freshness"},
+    # Moving in from WordPress (issue 13): on top, writing through the others' services.
+    "wordpress": {"news", "documents", "comments", "freshness"},
 }
 APPS = sorted(MAY_IMPORT)
 MAX_LINES = 250
