@@ -38,7 +38,7 @@ else:
 # How the Schedule button and the messages write a date: "8 Dec 2026, 09:30" (UK time).
 DATE_SHOWN = "j M Y, H:i"
 # The fields folded away under "Advanced": the form's heading says what is inside.
-ADVANCED_FIELDS = ("slug", "excerpt", "comments_open", "expires_at")
+ADVANCED_FIELDS = ("slug", "excerpt", "sticky", "comments_open", "expires_at")
 ADVANCED_TITLE = "Advanced: web address, summary for search engines, replies, take-down time"
 EVENT_FIELDS = ("event_start", "event_end", "event_location")
 # The pickers beside which Django would offer to change or delete the chosen user or

@@ -144,6 +144,10 @@ class PostQuerySet(models.QuerySet):
             "-pk",
         )
 
+    def pinned_first(self):
+        """Pinned posts (sticky) first, newest first within each group: the home page's order."""
+        return self.order_by("-sticky", "-published_at", "-pk")
+
     def for_listing(self):
         """Everything a list of posts shows, in a fixed number of queries."""
         return self.select_related("author", "category").prefetch_related("tags")
@@ -223,6 +227,11 @@ class Post(models.Model):
     )
     signature = models.CharField(
         max_length=100, blank=True, help_text="Shown at the end of the post, e.g. “ImROC team”."
+    )
+    sticky = models.BooleanField(
+        "pin to the top of the home page",
+        default=False,
+        help_text="Tick to show this post above newer ones on the home page until you untick it.",
     )
     comments_open = models.BooleanField(
         "allow replies",

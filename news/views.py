@@ -64,7 +64,7 @@ class HomeView(PublishedPostsView):
     paginate_by = None
 
     def get_queryset(self):
-        return super().get_queryset()[:HOME_POSTS]
+        return super().get_queryset().pinned_first()[:HOME_POSTS]
 
     def get_context_data(self, **kwargs):
         upcoming = Post.objects.published().upcoming_events().select_related("category")

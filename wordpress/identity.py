@@ -85,6 +85,8 @@ def post_hash(post: Post) -> str:
             post.comments_open,
             post.author_id,
             bool(post.image),
+            # Only when pinned, so posts imported before the site could pin keep their hash.
+            *([True] if post.sticky else []),
         ]
     )
 

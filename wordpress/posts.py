@@ -140,10 +140,9 @@ def _fill(run: Run, post: Post, item: Item) -> list:
         )
     post.published_at = parse_date(item.post_date_gmt, item.post_date)
     post.comments_open = item.comment_status == "open"
+    post.sticky = item.sticky  # WordPress's sticky_posts option, given per item as wp:is_sticky
     if item.status == "private":
         run.summary.note("Private posts were imported as drafts: the site has no private posts.")
-    if item.sticky:
-        run.summary.note("Sticky posts are ordinary posts here: the site pins none to the top.")
     _featured_image(run, post, item, body.images)
     for dropped in body.dropped:
         run.summary.note(f"{item_name(item)}: {dropped} removed (the site has no such block).")

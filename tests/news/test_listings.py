@@ -34,6 +34,21 @@ def test_home_shows_newest_posts_and_next_upcoming_events(client):
     assert "Secret draft" not in html
 
 
+def test_home_lists_pinned_posts_first_and_only_there(client):
+    pinned_old = make_post(title="Pinned long ago", days_ago=40, sticky=True)
+    for day in range(8):  # more than the home page shows: the pinned post would fall off
+        make_post(title=f"Recent story {day}", days_ago=day + 1)
+    make_post(title="Pinned draft", status=Post.Status.DRAFT, sticky=True)
+
+    home = page(client, reverse("news:home"))
+    assert home.index(pinned_old.title) < home.index("Recent story 0")
+    assert "Pinned draft" not in home
+    assert home.count("Recent story") == 5  # six on the home page, one of them pinned
+    # Only the home page pins: the list of all news stays newest first.
+    listing = page(client, reverse("news:post_list"))
+    assert listing.index("Recent story 0") < listing.index(pinned_old.title)
+
+
 def test_listing_has_numbered_pages(client):
     for day in range(25):
         make_post(title=f"Story {day:02d}", days_ago=day + 1)

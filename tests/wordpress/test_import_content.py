@@ -61,6 +61,8 @@ def test_a_post_keeps_its_dates_slug_excerpt_author_and_discussion_setting(impor
     assert post.author_name == "Jane Repper"
     assert post.comments_open
     assert not Post.objects.get(title__startswith="Café").comments_open
+    assert post.sticky  # wp:is_sticky: pinned to the top of the home page
+    assert not Post.objects.get(title__startswith="Café").sticky
 
 
 def test_a_block_body_becomes_the_sites_rich_text(imported):

@@ -53,6 +53,7 @@ def test_each_post_is_what_the_manifest_expects(imported, client, entry):
         assert post is None
     else:
         assert post.is_public == expected["public"]
+        assert post.sticky == entry["sticky"]  # pinned to the top of the home page
         if "published_at" in expected:
             assert post.published_at == datetime.fromisoformat(expected["published_at"])
         if "publish_at" in expected:
