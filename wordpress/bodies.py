@@ -1,8 +1,9 @@
 """A WordPress post's content (block markup, or classic HTML with shortcodes and bare line
 breaks) as the site's rich text, passed through the same sanitiser as a body typed here.
 
-What the site's body cannot hold is said, not silently lost: images come back to the caller
-(the first may become the featured image) and shortcodes that stood for something the site has
+What the site's body cannot hold is said, not silently lost: each image is offered to the
+caller, which stores it as one of the site's own pictures or reports it (wordpress.pictures),
+and shortcodes that stood for something the site has
 no place for (galleries, forms) are named.
 """
 
@@ -20,10 +21,14 @@ from news.models import Post
 
 # A link's new address, and its new label if the old one was a size ("Download (PDF, 375KB)").
 LinkRewrite = Callable[[str], tuple[str, str | None] | None]
+# An image's (src, alt) → the attributes of the site's own picture (src, alt, width, height),
+# or None to leave the image out.
+PlaceImage = Callable[[str, str], dict | None]
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.DOTALL)
 _CAPTIONED = re.compile(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)", re.DOTALL)
+_ALT = re.compile(r"""\salt\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.DOTALL)
 _MEDIA = re.compile(
     r"\[(audio|video)\b[^\]]*?\b(?:src|mp3|mp4|m4a|ogg|webm)=[\"']([^\"']+)[\"'][^\]]*\]"
@@ -57,7 +62,12 @@ def sanitise(markup: str) -> str:
     return cast(ProseEditorField, Post._meta.get_field("body")).sanitize(markup)
 
 
-def convert(content: str, *, rewrite_link: LinkRewrite = lambda href: None) -> Body:
+def convert(
+    content: str,
+    *,
+    rewrite_link: LinkRewrite = lambda href: None,
+    place_image: PlaceImage = lambda src, alt: None,
+) -> Body:
     """WordPress content → the site's sanitised rich text, its images, what was dropped."""
     body = Body("")
     is_blocks = "<!-- wp:" in content
@@ -65,7 +75,7 @@ def convert(content: str, *, rewrite_link: LinkRewrite = lambda href: None) -> B
     text = _shortcodes(text, body)
     if not is_blocks:
         text = autop(text)
-    rewriter = _Rewriter(body, rewrite_link)
+    rewriter = _Rewriter(body, rewrite_link, place_image)
     rewriter.feed(text)
     rewriter.close()
     body.html = _EMPTY_PARAGRAPH.sub("", sanitise("".join(rewriter.out))).strip()
@@ -78,7 +88,9 @@ def _shortcodes(text: str, body: Body) -> str:
     def caption(match: re.Match) -> str:
         if found := _CAPTIONED.match(match.group(1)):
             image, words = found.groups()
-            return f"{image}<p>{words.strip()}</p>" if words.strip() else image
+            if not words.strip():
+                return image
+            return f"{_with_alt(image, strip_tags(words).strip())}<p>{words.strip()}</p>"
         return match.group(1)
 
     text = _CAPTION.sub(caption, text)
@@ -97,6 +109,17 @@ def _shortcodes(text: str, body: Body) -> str:
             break
     text = _SINGLE.sub(single, text)
     return text.replace(_PLACEHOLDER + "(", "[").replace(_PLACEHOLDER + ")", "]")
+
+
+def _with_alt(image: str, words: str) -> str:
+    """The captioned image, its caption as its alt text if it had none."""
+    alt = _ALT.search(image)
+    if alt and (alt.group(1) or alt.group(2) or "").strip():
+        return image
+    described = f' alt="{html.escape(html.unescape(words))}"'
+    if alt:
+        return image[: alt.start()] + described + image[alt.end() :]
+    return image.replace("<img", "<img" + described, 1)
 
 
 def _hide_brackets(text: str) -> str:
@@ -124,12 +147,13 @@ def autop(text: str) -> str:
 
 class _Rewriter(HTMLParser):
     """Writes the HTML again: headings the site has, links to their new addresses, images
-    taken out (returned to the caller), scripts and styles dropped with their content."""
+    as the caller places them, scripts and styles dropped with their content."""
 
-    def __init__(self, body: Body, rewrite_link: LinkRewrite):
+    def __init__(self, body: Body, rewrite_link: LinkRewrite, place_image: PlaceImage):
         super().__init__(convert_charrefs=True)
         self.body = body
         self.rewrite_link = rewrite_link
+        self.place_image = place_image
         self.out: list[str] = []
         self.skipping = 0
         self.new_label: str | None = None
@@ -145,8 +169,12 @@ class _Rewriter(HTMLParser):
             return
         values = {name: value or "" for name, value in attrs}
         if tag == "img":
-            if values.get("src"):
-                self.body.images.append((values["src"], values.get("alt", "").strip()))
+            src, alt = values.get("src", ""), values.get("alt", "").strip()
+            if src:
+                self.body.images.append((src, alt))
+            if src and (placed := self.place_image(src, alt)):
+                attributes = "".join(f' {k}="{html.escape(str(v))}"' for k, v in placed.items())
+                self._emit(f"<img{attributes}>")
             return
         tag = _HEADINGS.get(tag, tag)
         if tag == "figcaption":

@@ -56,6 +56,9 @@ class Run:
     uploads: dict[str, Attachment] = field(default_factory=dict)  # by path under uploads/
     children: dict[str, list[str]] = field(default_factory=dict)  # post ID → attachment IDs
     papers: dict[str, Document] = field(default_factory=dict)  # upload path or link → paper
+    # Image address → the stored picture's attributes, or why it was not stored (pictures.py).
+    pictures: dict[str, dict | str] = field(default_factory=dict)
+    pictures_without_alt: int = 0
     # Looked up for the current batch of posts (posts.prepare_batch).
     records: dict = field(default_factory=dict)  # (kind, WordPress ID) → ImportedItem
     posts: dict = field(default_factory=dict)  # pk → Post, of those records

@@ -9,7 +9,6 @@ finish_batch) belong with the one function that uses them.
 """
 
 import html
-import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -21,14 +20,13 @@ from wordpress import bodies, identity
 from wordpress.attachments import image_file, paper_for_link
 from wordpress.context import Run, item_name, parse_date
 from wordpress.discussion import import_comments
-from wordpress.media import uploads_path
 from wordpress.models import ImportedItem, LegacyAddress
+from wordpress.pictures import place_picture
 from wordpress.redirects import post_paths, remember_post
 from wordpress.summary import CREATED, EDITED_HERE, SKIPPED, UNCHANGED, UPDATED, Outcome
 from wordpress.terms import category_for, tag_named
 from wordpress.wxr import Item
 
-_RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
 # WordPress status → the site's. Private posts stay drafts: the site has no "only for
 # signed-in readers", and a private post must not become public.
 STATUSES = {
@@ -124,7 +122,10 @@ def _fill(run: Run, post: Post, item: Item) -> list:
             return document.get_download_url(), document.link_text
         return document.get_absolute_url(), None
 
-    body = bodies.convert(item.content, rewrite_link=rewrite)
+    def place(src: str, alt: str) -> dict | None:
+        return place_picture(run, item_name(item), src, alt)
+
+    body = bodies.convert(item.content, rewrite_link=rewrite, place_image=place)
     post.title = html.unescape(item.title)[:255] or f"Untitled ({item.wp_id})"
     post.slug = _slug(run, post, item)
     post.body = body.html
@@ -143,7 +144,7 @@ def _fill(run: Run, post: Post, item: Item) -> list:
     post.sticky = item.sticky  # WordPress's sticky_posts option, given per item as wp:is_sticky
     if item.status == "private":
         run.summary.note("Private posts were imported as drafts: the site has no private posts.")
-    _featured_image(run, post, item, body.images)
+    _featured_image(run, post, item)
     for dropped in body.dropped:
         run.summary.note(f"{item_name(item)}: {dropped} removed (the site has no such block).")
     return papers
@@ -232,25 +233,14 @@ def _tags(run: Run, item: Item) -> list[str]:
     return [tag_named(name)[0].name for name in dict.fromkeys(names) if name]
 
 
-def _featured_image(run: Run, post: Post, item: Item, body_images: list) -> None:
-    """The item's featured image (`_thumbnail_id`), else its body's first image."""
-    extra = len(body_images)
+def _featured_image(run: Run, post: Post, item: Item) -> None:
+    """The item's featured image (`_thumbnail_id`); images in its body stay in its body."""
     if post.image:
         return
     source = run.attachments.get(item.meta.get("_thumbnail_id", ""))
-    if source:
-        url, alt = source.url, source.alt or source.title
-    elif body_images:
-        (url, alt), extra = body_images[0], extra - 1
-        # A body shows a resized copy ("photo-300x188.jpg"): take the attachment itself.
-        if original := run.uploads.get(uploads_path(_RESIZED.sub(r"\1", url)) or ""):
-            url, alt = original.url, alt or original.alt or original.title
-    else:
+    if not source:
         return
-    if extra:
-        run.summary.note(
-            "Images inside post bodies are not kept: the site's posts show one featured image."
-        )
+    url, alt = source.url, source.alt or source.title
     image, problem = image_file(run, url)
     if image is None:
         run.summary.note(f"{item_name(item)}: image not imported ({problem}).")

@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 
 from freshness.stamp import mark_site_changed
 from news.models import Category
-from wordpress import identity
+from wordpress import identity, pictures
 from wordpress.attachments import IMAGE_TYPES, PDF, import_paper
 from wordpress.context import Attachment, Options, Run, item_name
 from wordpress.media import uploads_path
@@ -212,6 +212,7 @@ def _close_notes(run: Run, scan: _Scan) -> None:
             f"{len(others)} attachment(s) neither PDF nor image were not imported "
             f"(e.g. “{others[0].title}”, {others[0].mime_type})."
         )
+    pictures.close_note(run)
     if run.summary.counts["post", CREATED] or run.summary.counts["page", CREATED]:
         run.summary.note(
             "New authors' accounts have no password: set one in the admin to let them sign in."

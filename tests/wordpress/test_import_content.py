@@ -2,6 +2,7 @@
 status, block and classic bodies, categories, tags, authors, papers, images and replies."""
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -140,8 +141,24 @@ def test_the_featured_image_comes_from_thumbnail_id_with_its_alt_text(imported):
     assert post.image and post.image_alt == "Twelve people at the launch"
     assert (post.image_width, post.image_height) == (640, 400)
     assert post.image_renditions  # made as for an upload in the admin
-    # A classic post without _thumbnail_id takes its body's first image.
-    assert Post.objects.get(title__startswith="Café").image_alt == "The group"
+    # A post without _thumbnail_id has none: its body's images stay in its body.
+    assert not Post.objects.get(title__startswith="Café").image
+
+
+def test_body_images_become_the_sites_own_pictures_with_their_descriptions(imported):
+    block = Post.objects.get(slug="business-case").body
+    classic = Post.objects.get(title__startswith="Café").body
+    # Both show group.png, stored once, at the site's own address.
+    pictures = [
+        re.search(r'<img src="(/media/renditions/0/[0-9a-f]{16}-640\.webp)"', b)
+        for b in (block, classic)
+    ]
+    assert pictures[0] and pictures[1] and pictures[0].group(1) == pictures[1].group(1)
+    # The block image had alt="": the description from WordPress's media library fills it.
+    assert 'alt="Twelve people at the launch" width="640" height="400"' in block
+    assert 'alt="The group" width="640" height="400"></p><p>The group at the café</p>' in classic
+    assert "old.example.org/wp-content/uploads/2024/05/group.png" not in block + classic
+    assert block == sanitise(block) and classic == sanitise(classic)
 
 
 def test_replies_keep_their_status_threads_and_details(imported):

@@ -4,6 +4,7 @@ papers byte for byte, threaded replies, and nothing unpublished shown or told.""
 
 import hashlib
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -94,8 +95,17 @@ def test_the_featured_and_captioned_images_come_with_their_descriptions(imported
     bien_etre, peer = _post(17), _post(14)
     assert bien_etre.image and bien_etre.image_alt == EXPECTED["attachments"][3]["alt"]
     assert (bien_etre.image_width, bien_etre.image_height) == (1600, 900)
-    assert peer.image and peer.image_alt  # its [caption]ed image, the original, not the copy
-    assert (peer.image_width, peer.image_height) == (800, 500)
+    assert not peer.image  # no _thumbnail_id: its [caption]ed image stays in its text
+    # Each body image is one of the site's own pictures, made from the original upload (not
+    # the resized copy the text showed: 800×500, not 300×188), with its alt text.
+    for post, alt, size in [
+        (peer, EXPECTED["attachments"][2]["alt"], 'width="800" height="500"'),
+        (bien_etre, EXPECTED["attachments"][3]["alt"], 'width="960" height="540"'),
+    ]:
+        assert re.search(
+            rf'<img src="/media/renditions/0/[0-9a-f]{{16}}-\d+\.webp" alt="{alt}" {size}>',
+            post.body,
+        )
     assert "A peer support group at the Nottingham Recovery College" in peer.body
 
 
