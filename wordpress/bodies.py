@@ -19,7 +19,8 @@ from django_prose_editor.fields import ProseEditorField
 
 from news.models import Post
 
-# A link's new address, and its new label if the old one was a size ("Download (PDF, 375KB)").
+# A link's new address, and its new label if the old one was a size ("Download (PDF, 375KB)");
+# an empty address takes the link away and keeps its words (a link to an image's old file).
 LinkRewrite = Callable[[str], tuple[str, str | None] | None]
 # An image's (src, alt) → the attributes of the site's own picture (src, alt, width, height),
 # or None to leave the image out.
@@ -159,6 +160,7 @@ class _Rewriter(HTMLParser):
         self.new_label: str | None = None
         self.link_words: list[str] = []
         self.in_link = False
+        self.unwrapped = False
 
     def handle_starttag(self, tag, attrs):
         if tag in _DROPPED_WITH_CONTENT:
@@ -185,9 +187,11 @@ class _Rewriter(HTMLParser):
             self.new_label = None
             if (href := values.get("href")) and (rewritten := self.rewrite_link(href)):
                 values["href"], self.new_label = rewritten
+            self.unwrapped = values.get("href") == ""
         rendered = "".join(f' {name}="{html.escape(value)}"' for name, value in values.items())
         if tag == "a":
-            self.out.append(f"<{tag}{rendered}>")
+            if not self.unwrapped:
+                self.out.append(f"<{tag}{rendered}>")
         else:
             self._emit(f"<{tag}{rendered}>")
 
@@ -211,7 +215,8 @@ class _Rewriter(HTMLParser):
                 words = html.escape(self.new_label)
             self.out.append(words)
             self.in_link = False
-            self.out.append("</a>")
+            if not self.unwrapped:
+                self.out.append("</a>")
             return
         self._emit(f"</{tag}>")
 

@@ -18,6 +18,13 @@ from wordpress.context import Attachment, Run
 from wordpress.media import MediaMissing, uploads_path
 
 _RESIZED = re.compile(r"-\d+x\d+(\.\w+)$")
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.IGNORECASE)
+
+
+def is_picture_file(url: str) -> bool:
+    """A link to an image's file among the old uploads (a picture linked to its full size):
+    the picture itself is in the text now, and the old file will be gone with the old site."""
+    return bool((path := uploads_path(url)) and _PICTURE_FILE.search(path))
 
 
 def original_of(run: Run, url: str) -> tuple[str, Attachment | None]:

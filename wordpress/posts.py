@@ -21,7 +21,7 @@ from wordpress.attachments import image_file, paper_for_link
 from wordpress.context import Run, item_name, parse_date
 from wordpress.discussion import import_comments
 from wordpress.models import ImportedItem, LegacyAddress
-from wordpress.pictures import place_picture
+from wordpress.pictures import is_picture_file, place_picture
 from wordpress.redirects import post_paths, remember_post
 from wordpress.summary import CREATED, EDITED_HERE, SKIPPED, UNCHANGED, UPDATED, Outcome
 from wordpress.terms import category_for, tag_named
@@ -114,6 +114,8 @@ def _fill(run: Run, post: Post, item: Item) -> list:
     papers: list = []
 
     def rewrite(href: str) -> tuple[str, str | None] | None:
+        if is_picture_file(href):
+            return "", None
         if not (found := paper_for_link(run, href)):
             return None
         document, is_file = found
