@@ -39,7 +39,9 @@ else:
 DATE_SHOWN = "j M Y, H:i"
 # The fields folded away under "Advanced": the form's heading says what is inside.
 ADVANCED_FIELDS = ("slug", "excerpt", "sticky", "comments_open", "expires_at")
-ADVANCED_TITLE = "Advanced: web address, summary for search engines, replies, take-down time"
+ADVANCED_TITLE = (
+    "Advanced: web address, summary for search engines, pinning, replies, take-down time"
+)
 EVENT_FIELDS = ("event_start", "event_end", "event_location")
 # The pickers beside which Django would offer to change or delete the chosen user or
 # category, for everyone, from the post form: one slip away from losing a category.

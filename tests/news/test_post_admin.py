@@ -198,8 +198,9 @@ def test_advanced_fields_are_folded_under_a_heading_that_says_what_is_inside(cli
     html = client.get(reverse("admin:news_post_add")).content.decode()
     folded = html.split("<details>", 1)[1].split("</details>", 1)[0]
     assert ADVANCED_TITLE in folded
-    for field in ("slug", "excerpt", "comments_open", "expires_at"):
+    for field in ("slug", "excerpt", "sticky", "comments_open", "expires_at"):
         assert f'name="{field}' in folded
+    assert "pin to the top of the home page" in folded.lower()
     assert 'name="status"' not in html  # the buttons set it
 
     # A mistake in a folded field is shown open, beside the field.
@@ -227,3 +228,11 @@ def test_an_events_mistake_is_shown_beside_its_field_and_nothing_typed_is_lost(c
     fieldset = html.split('class="module aligned post-event-fields"', 1)[1].split("</fieldset>")[0]
     assert "An event needs a start date and time." in fieldset  # post-form.js keeps it shown
     assert 'value="Open day"' in html and "Kept words." in html
+
+
+def test_a_post_pinned_in_the_form_is_pinned(client, editor):
+    response = client.post(
+        reverse("admin:news_post_add"), form_data(sticky="on", _publish="1"), follow=True
+    )
+    assert response.status_code == 200
+    assert Post.objects.get(slug="spring-update").sticky
