@@ -44,10 +44,13 @@ def place_picture(run: Run, name: str, src: str, alt: str) -> dict | None:
         run.pictures[url] = _stored(run, url)
     stored = run.pictures[url]
     if isinstance(stored, str):
-        run.summary.note(f"{name}: picture {src} not imported ({stored}); removed from the text.")
+        run.summary.note(
+            f"{name}: picture {_short(src)} not imported ({_short(stored)}); removed from the text."
+        )
         return None
     # The description staff gave the image in WordPress's media library, if the text has none.
-    alt = html.unescape(alt or (attachment.alt if attachment else "")).strip()
+    # (The text's alt is already unescaped by the HTML parser; the export's meta is not.)
+    alt = (alt or html.unescape(attachment.alt if attachment else "")).strip()
     if not alt:
         run.pictures_without_alt += 1
     return {"src": stored["src"], "alt": alt, "width": stored["width"], "height": stored["height"]}
@@ -63,6 +66,11 @@ def _stored(run: Run, url: str) -> dict | str:
         return store_picture(ContentFile(content, name=filename))
     except ValidationError as refused:
         return " ".join(refused.messages)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """A data: address can be megabytes long: the notes show its start."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def close_note(run: Run) -> None:
