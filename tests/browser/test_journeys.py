@@ -163,7 +163,7 @@ def moderator_approves_reply(page: Page, moderator) -> None:
     )
     # Django 6.1 labels the button that runs the chosen action "Run" (it used to be "Go").
     page.get_by_role("button", name="Run", exact=True).click()
-    expect(success_message(page, r"1 comment\(s\) approved\.")).to_be_visible()
+    expect(success_message(page, r"1 reply approved\.")).to_be_visible()
 
 
 def fresh_page(new_context) -> Page:
