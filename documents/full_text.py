@@ -70,7 +70,8 @@ def _matching_sqlite(
 ) -> QuerySet:
     fts, query = index.fts_table, fts5_query(terms)
     weights = ", ".join(str(weight) for weight in index.weights)
-    where, params = [f"{fts}.rowid = {index.table}.id", f"{fts} MATCH %s"], [query]
+    where = [f"{fts}.rowid = {index.table}.id", f"{fts} MATCH %s"]
+    params: list[str | int] = [query]
     if newest:
         # A rowid range FTS5 applies itself while matching; the bound costs under 1 ms.
         where.append(
