@@ -11,6 +11,7 @@
   var form = null;
   var saving = false;
   var plainSubmit = false; // the fallback's own submit, let through
+  var announcer = null; // a polite live region, there from the start so changes are read
 
   function $() {
     return window.django && window.django.jQuery;
@@ -265,8 +266,8 @@
     var message = document.querySelector(".messagelist");
     if (message) {
       message.setAttribute("tabindex", "-1");
-      message.setAttribute("role", "status");
       message.focus();
+      announcer.textContent = message.textContent.trim();
     }
   }
 
@@ -313,6 +314,8 @@
   function start() {
     form = document.getElementById("post_form");
     if (!form || !window.fetch || !window.DOMParser) return;
+    announcer = el("div", { class: "visually-hidden", role: "status" });
+    document.body.append(announcer);
     var group = document.getElementById("attachments-group");
     if (group) addUploader(group);
     form.addEventListener("submit", function (event) {
