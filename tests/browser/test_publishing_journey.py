@@ -68,7 +68,7 @@ def message(page: Page, pattern: str):
 
 
 def test_publish_a_post_with_a_paper_in_one_page_load(
-    live_server, page, new_context, site_categories, editor, pdf_file
+    live_server, page, new_context, site_categories, editor, pdf_file, tmp_path
 ):
     watch = PageWatch(page, live_server.url)
     signed_in_on_the_dashboard(page, editor)
@@ -99,6 +99,7 @@ def test_publish_a_post_with_a_paper_in_one_page_load(
     expect(page.get_by_role("button", name="Update", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Unpublish")).to_be_visible()
     expect(page.get_by_role("link", name="History")).to_be_visible()
+    expect(page.get_by_role("heading", name="Edit post", level=1)).to_be_visible()
     assert not page.evaluate(WOULD_WARN), "nothing is unsaved after a background save"
 
     assert count.clicks == 4, count.clicks  # docs/staff-journeys.md; WordPress 6 takes 7
@@ -135,6 +136,24 @@ def test_publish_a_post_with_a_paper_in_one_page_load(
     assert "Read it below." in post.body
     assert not page.evaluate(WOULD_WARN)
     assert_no_axe_violations(page)
+
+    # A file refused by the upload: the admin's own message beside the button, nothing chosen.
+    not_a_pdf = tmp_path / "notes.pdf"
+    not_a_pdf.write_text("Only some notes, not a PDF at all.")
+    watch.expect_failure("/admin/documents/document/upload.json")  # its 400, in the console
+    count.choose_file(papers.get_by_role("button", name="Upload a paper"), not_a_pdf)
+    expect(papers.get_by_role("status")).to_contain_text("The paper was not uploaded")
+    expect(papers.locator(".paper-upload .errorlist li")).not_to_have_count(0)
+    assert post.attachments.count() == 1
+
+    # A form with a mistake is sent the ordinary way: its error beside the field, the text kept.
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Update", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator(".field-title .errorlist")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Body")).to_contain_text("Read it below.")
+    assert len(count.loads) == 2, count.loads  # the fallback's own POST
+    assert Post.objects.get(pk=post.pk).title == POST_TITLE
     watch.assert_clean("publishing a post with a paper")
 
 

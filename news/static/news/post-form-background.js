@@ -11,7 +11,7 @@
   var form = null;
   var saving = false;
   var plainSubmit = false; // the fallback's own submit, let through
-  var announcer = null; // a polite live region, there from the start so changes are read
+  var messages = null; // the messages' place: a polite live region from the start, so read out
 
   function $() {
     return window.django && window.django.jQuery;
@@ -224,11 +224,12 @@
   }
 
   function update(page, url, sent) {
-    var content = document.getElementById("content");
-    replace(".messagelist", page, content);
+    var fresh = page.querySelector(".messagelist");
+    messages.replaceChildren();
+    if (fresh) messages.append(fresh);
     replace(".breadcrumbs", page, null);
     replace(".post-actions", page, null);
-    replace(".object-tools", page, form);
+    replace("#content > .titles-and-tools", page, null); // the heading, History, View on site
     replace("#share-preview", page, null);
     if (!document.getElementById("share-preview") && page.getElementById("share-preview")) {
       var groups = form.querySelectorAll(".inline-group");
@@ -239,9 +240,6 @@
       form.querySelector(":scope > div").append(page.querySelector("#post_form .submit-row"));
     }
     replace("#post_form .form-row.field-image", page, null);
-    var heading = page.querySelector("#content > h1");
-    var ownHeading = document.querySelector("#content > h1");
-    if (heading && ownHeading) ownHeading.replaceWith(heading);
     document.title = page.title;
     replaceInline(page);
     takeServerValues(page, sent);
@@ -263,11 +261,9 @@
     form.setAttribute("action", url);
     if (window.location.href !== url) window.history.replaceState(null, "", url);
     form.dispatchEvent(new CustomEvent("news:saved", { bubbles: true })); // editor.js: no warning
-    var message = document.querySelector(".messagelist");
-    if (message) {
-      message.setAttribute("tabindex", "-1");
-      message.focus();
-      announcer.textContent = message.textContent.trim();
+    if (fresh) {
+      fresh.setAttribute("tabindex", "-1");
+      fresh.focus();
     }
   }
 
@@ -314,8 +310,13 @@
   function start() {
     form = document.getElementById("post_form");
     if (!form || !window.fetch || !window.DOMParser) return;
-    announcer = el("div", { class: "visually-hidden", role: "status" });
-    document.body.append(announcer);
+    var content = document.getElementById("content");
+    messages = el("div", { class: "post-form-messages", role: "status" });
+    var shown = document.querySelector(".messagelist");
+    if (shown) shown.before(messages);
+    else if (content) content.before(messages);
+    else return;
+    if (shown) messages.append(shown);
     var group = document.getElementById("attachments-group");
     if (group) addUploader(group);
     form.addEventListener("submit", function (event) {
