@@ -9,6 +9,8 @@ from django.utils.html import format_html
 
 from documents.disk_full import DiskFullAdminMixin
 from news import services
+from news.admin_drafts import PostEditorAdminMixin
+from news.admin_forms import PostAdminForm
 from news.admin_publishing import (
     ADVANCED_FIELDS,
     ADVANCED_TITLE,
@@ -16,8 +18,6 @@ from news.admin_publishing import (
     PostPublishingMixin,
     chosen_status,
 )
-from news.admin_drafts import PostEditorAdminMixin
-from news.admin_forms import PostAdminForm
 from news.admin_revisions import PostHistoryMixin
 from news.images import ImageUploadField
 from news.models import EVENTS_SLUG, Attachment, Category, Post, SlugRedirect
