@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from comments.models import Comment
 from comments.services import submit_comment
 from news.models import Attachment, Post
-from tests.factories import make_post
+from tests.factories import make_post, pdf_bytes
 
 from .conftest import STAFF_PASSWORD, PageWatch, assert_no_axe_violations
 
@@ -135,7 +135,22 @@ def test_publish_a_post_with_a_paper_in_one_page_load(
     post.refresh_from_db()
     assert "Read it below." in post.body
     assert not page.evaluate(WOULD_WARN)
-    assert_no_axe_violations(page)
+
+    # A second paper: uploaded into a new row of the inline, saved beside the first.
+    second = tmp_path / "second-paper.pdf"
+    second.write_bytes(pdf_bytes(title="Recovery colleges in numbers"))
+    count.choose_file(papers.get_by_role("button", name="Upload a paper"), second)
+    expect(papers.get_by_role("status")).to_contain_text("Recovery colleges in numbers")
+    page.locator(".messagelist").evaluate("list => list.classList.add('before')")
+    count.click(page.get_by_role("button", name="Update", exact=True))
+    expect(page.locator(".messagelist:not(.before)")).to_contain_text("was saved and published")
+    assert len(count.loads) == 1, count.loads
+    titles = post.attachments.order_by("pk").values_list("document__title", flat=True)
+    assert list(titles) == ["Recovery: the Business Case", "Recovery colleges in numbers"]
+    for size in ({"width": 1280, "height": 800}, {"width": 390, "height": 844}):
+        page.set_viewport_size(size)
+        assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # A file refused by the upload: the admin's own message beside the button, nothing chosen.
     not_a_pdf = tmp_path / "notes.pdf"
@@ -144,7 +159,7 @@ def test_publish_a_post_with_a_paper_in_one_page_load(
     count.choose_file(papers.get_by_role("button", name="Upload a paper"), not_a_pdf)
     expect(papers.get_by_role("status")).to_contain_text("The paper was not uploaded")
     expect(papers.locator(".paper-upload .errorlist li")).not_to_have_count(0)
-    assert post.attachments.count() == 1
+    assert post.attachments.count() == 2
 
     # A form with a mistake is sent the ordinary way: its error beside the field, the text kept.
     page.get_by_label("Title").fill("")
