@@ -258,6 +258,9 @@
     document.querySelectorAll("#content > .errornote").forEach(function (node) {
       node.remove();
     });
+    form.querySelectorAll(".form-row.errors, .errors").forEach(function (node) {
+      node.classList.remove("errors");
+    });
     form.setAttribute("action", url);
     if (window.location.href !== url) window.history.replaceState(null, "", url);
     form.dispatchEvent(new CustomEvent("news:saved", { bubbles: true })); // editor.js: no warning
