@@ -153,7 +153,7 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
 
 def moderator_approves_reply(page: Page, moderator) -> None:
     log_in(page, moderator)
-    # The app list calls the model "Replies" (the model's verbose_name_plural): take its row of the index.
+    # The app list calls the model "Replies" (its verbose_name_plural): take its row.
     comments_row = page.get_by_role("row", name="Replies")
     comments_row.get_by_role("link", name="Replies", exact=True).click()
     expect(page.get_by_role("heading", name="Replies", level=1)).to_be_visible()
