@@ -4,7 +4,8 @@ The form is documents.forms, the downloads chart documents.charts and the staff-
 views documents.staff_files. Posts carrying a paper are read through its `attachments`
 relation, the one thing this app assumes of the app attaching papers (see documents.models).
 Over 250 lines: beside the list and forms, a paper added from another form's "+" shows its
-accessibility advice before the popup closes.
+accessibility advice before the popup closes, and another form may upload a paper in the
+background (upload_json_view: the same form, checks and ingest service, answered in JSON).
 """
 
 import json
@@ -16,15 +17,17 @@ from django.contrib.admin.actions import delete_selected as confirm_and_delete
 from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, prefetch_related_objects
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from documents.charts import downloads_chart
-from documents.disk_full import DiskFullAdminMixin
+from documents.disk_full import DISK_FULL_MESSAGE, DiskFullAdminMixin, is_disk_full
 from documents.forms import DocumentForm
 from documents.ingest import ingest_upload, replace_file
 from documents.models import Document, DocumentVersion
@@ -149,7 +152,47 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
             self.admin_site.admin_view(self.popup_done_view),
             name="documents_document_popup_done",
         )
-        return [done, *super().get_urls()]
+        upload = path(
+            "upload.json",
+            self.admin_site.admin_view(require_POST(self.upload_json_view)),
+            name="documents_document_upload_json",
+        )
+        return [done, upload, *super().get_urls()]
+
+    def upload_json_view(self, request):
+        """A paper uploaded from another form in the background (news post-form-background.js).
+
+        The add form's own checks (DocumentForm) and ingest service; a refusal answers 400
+        with the same messages, as HTML already escaped, for the page to show beside its control.
+        """
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.get_form(request)(
+            data={"title": "", "description": "", "visibility": Document.Visibility.WITH_POSTS},
+            files=request.FILES,
+        )
+        if not form.is_valid():
+            errors = [conditional_escape(e) for field in form.errors.values() for e in field]
+            return JsonResponse({"errors": errors}, status=400)
+        try:
+            document = ingest_upload(form.instance, form.cleaned_data["file"], by=request.user)
+        except ValidationError as error:  # read from the file: too long a title, say
+            errors = [conditional_escape(m) for m in error.messages]
+            return JsonResponse({"errors": errors}, status=400)
+        except OSError as error:
+            if not is_disk_full(error):
+                raise
+            return JsonResponse({"errors": [conditional_escape(DISK_FULL_MESSAGE)]}, status=507)
+        return JsonResponse(
+            {
+                "value": str(document.pk),
+                "obj": str(document),
+                "checked": bool(document.accessibility),
+                "problems": document.accessibility_problems,
+                "change_url": reverse("admin:documents_document_change", args=[document.pk]),
+            },
+            status=201,
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         """From a popup: the paper's accessibility advice first, then "Done" closes it."""

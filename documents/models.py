@@ -103,15 +103,6 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             return self.all()
         return self.public()
 
-    def containing(self, words: list[str]):
-        """Papers holding every one of `words` in their title, description or text."""
-        documents = self
-        for word in words:
-            documents = documents.filter(
-                Q(title__icontains=word) | Q(description__icontains=word) | Q(text__icontains=word)
-            )
-        return documents
-
 
 class Document(models.Model):
     class Visibility(models.TextChoices):

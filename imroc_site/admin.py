@@ -8,7 +8,9 @@ from django.urls import reverse
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from comments.admin.queue import CommentAdmin
 from comments.models import Comment
+from imroc_site.paginators import EstimatedCountPaginator
 from imroc_site.two_factor import TwoFactorAdminLoginForm
 from news.admin import PostAdmin
 from news.models import Post
@@ -22,6 +24,10 @@ def sees_replies(request) -> bool:
 
 
 class PostWithRepliesAdmin(PostAdmin):
+    # The two long lists are counted by PostgreSQL's estimate when whole (imroc_site/paginators.py).
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
     def get_list_display(self, request):
         shown = super().get_list_display(request)
         return [*shown, *REPLY_COLUMNS] if sees_replies(request) else shown
@@ -50,6 +56,15 @@ admin.site.login_template = "admin/sign_in.html"
 
 admin.site.unregister(Post)
 admin.site.register(Post, PostWithRepliesAdmin)
+
+
+class LongReplyQueueAdmin(CommentAdmin):
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+
+admin.site.unregister(Comment)
+admin.site.register(Comment, LongReplyQueueAdmin)
 
 
 class PlainTagAdmin(TagAdmin):

@@ -122,7 +122,12 @@ class PostAdmin(
     admin.ModelAdmin,
 ):
     class Media:
-        js = ["news/editor-label.js", "news/post-form.js", "news/post-form-labels.js"]
+        js = [
+            "news/editor-label.js",
+            "news/post-form.js",
+            "news/post-form-labels.js",
+            "news/post-form-background.js",
+        ]
         css = {"all": ["news/post-form.css"]}
 
     form = PostAdminForm

@@ -9,6 +9,7 @@ from django.db.models import Case, F, FloatField, Value, When
 
 from documents.full_text import Index, matching
 from documents.search_query import PAPERS
+from news.search import limits
 
 TITLE_WEIGHT = 10.0
 SUMMARY_WEIGHT = 4.0  # a post's excerpt, a paper's description: both summarise the whole
@@ -25,8 +26,9 @@ PAPER_FIELDS = PAPERS
 
 
 def ranked(queryset, terms: list[str], fields: Index):
-    """Rows holding every term (stemmed) in at least one indexed column, with a `score`."""
-    found = matching(queryset, terms, fields)
+    """Rows holding every term (stemmed) in at least one indexed column, with a `score`;
+    among the limits.RANKED_AT_MOST last written rows holding them, when there are more."""
+    found = matching(queryset, terms, fields, newest=limits.RANKED_AT_MOST)
     if len(terms) < 2:
         return found.annotate(score=F("rank"))
     # Titles are short: looking for the phrase in those found costs little.

@@ -155,10 +155,10 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     page.set_viewport_size(SIZES[0])
 
     # A featured image chosen, then the form refused (no title): kept, shown, then used.
-    page.get_by_label("Featured image").set_input_files(pictures["flag.png"])
+    page.locator("input#id_image").set_input_files(pictures["flag.png"])
     page.get_by_label("Image description").fill("A red flag")
     title_box(page).fill("")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     expect(page.get_by_text("chosen: flag.png")).to_be_visible()
     thumbnail = page.locator(".kept-upload img")
     expect(thumbnail).to_be_visible()
@@ -174,7 +174,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     Path(output_path).mkdir(parents=True, exist_ok=True)
     page.screenshot(path=Path(output_path) / "kept-image.png", full_page=True)
     title_box(page).fill("Choir concert")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     expect(page.get_by_text(re.compile("was added"))).to_be_visible()
     post = Post.objects.get(title="Choir concert")
     assert post.image and post.image_alt == "A red flag"

@@ -153,8 +153,7 @@ def visitor_reads_downloads_and_replies(page: Page, pdf_file: Path) -> None:
 
 def moderator_approves_reply(page: Page, moderator) -> None:
     log_in(page, moderator)
-    # The app list calls the model "Replies" (the model's verbose_name_plural): take its row
-    # of the index.
+    # The app list calls the model "Replies" (its verbose_name_plural): take its row.
     comments_row = page.get_by_role("row", name="Replies")
     comments_row.get_by_role("link", name="Replies", exact=True).click()
     expect(page.get_by_role("heading", name="Replies", level=1)).to_be_visible()
@@ -164,7 +163,7 @@ def moderator_approves_reply(page: Page, moderator) -> None:
     )
     # Django 6.1 labels the button that runs the chosen action "Run" (it used to be "Go").
     page.get_by_role("button", name="Run", exact=True).click()
-    expect(success_message(page, r"1 comment\(s\) approved\.")).to_be_visible()
+    expect(success_message(page, r"1 reply approved\.")).to_be_visible()
 
 
 def fresh_page(new_context) -> Page:

@@ -79,7 +79,7 @@ def test_the_queue_by_mouse_and_by_keyboard(live_server, page, new_context, mode
     assert page.evaluate("window.samePage === true")
     expect(page.get_by_role("status")).to_have_text(re.compile("Approved the reply from Cai"))
     page.get_by_role("button", name="Undo").click()
-    expect(message(page, r"Undone: 1 comment\(s\)")).to_be_visible()
+    expect(message(page, r"Undone: 1 reply put back")).to_be_visible()
     assert Comment.objects.get(name="Cai").status == "pending"
     page.get_by_role("button", name="Approve the reply from Cai").click()
     expect(message(page, "Approved the reply from Cai")).to_be_visible()
@@ -93,7 +93,7 @@ def test_the_queue_by_mouse_and_by_keyboard(live_server, page, new_context, mode
     page.keyboard.press("a")
     expect(message(page, "Approved the reply from Ben")).to_be_visible()
     page.keyboard.press("z")
-    expect(message(page, r"Undone: 1 comment\(s\)")).to_be_visible()
+    expect(message(page, r"Undone: 1 reply put back")).to_be_visible()
     expect(page.locator("#result_list tr.is-current")).to_contain_text("Ben")
     page.keyboard.press("j")
     expect(page.locator("#result_list tr.is-current")).to_contain_text("Ana")
@@ -129,7 +129,7 @@ def test_one_click_works_without_javascript(live_server, new_context, moderator)
     page.get_by_role("button", name="Approve the reply from Fay").click()
     expect(message(page, "Approved the reply from Fay")).to_be_visible()
     page.get_by_role("button", name="Undo").click()
-    expect(message(page, r"Undone: 1 comment\(s\)")).to_be_visible()
+    expect(message(page, r"Undone: 1 reply put back")).to_be_visible()
     assert Comment.objects.get(name="Fay").status == "pending"
 
 

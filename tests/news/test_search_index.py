@@ -9,6 +9,7 @@ from django.utils import timezone
 from documents.full_text import fts5_query
 from documents.models import Document
 from news.models import Category, Post
+from news.search import limits
 from tests.documents.conftest import library, listed
 from tests.factories import make_post
 from tests.news.conftest import make_paper, search_page, titles
@@ -137,3 +138,12 @@ def test_a_table_remade_by_a_later_migration_gets_its_index_triggers_back():
     make_post(title="After the repair")
     assert Post.objects.search(["repair"]).exists()
     assert Post.objects.search(["before"]).exists()
+
+
+def test_a_query_found_in_more_than_can_be_ranked_is_ranked_among_the_newest(monkeypatch):
+    monkeypatch.setattr(limits, "RANKED_AT_MOST", 3)
+    made = [make_post(title=f"Orchard {n}") for n in range(5)]
+    make_post(title="Beekeeping")
+    found = Post.objects.published().search(["orchard"])
+    assert sorted(post.pk for post in found) == [post.pk for post in made[-3:]]
+    assert list(Post.objects.published().search(["beekeeping"])) != []

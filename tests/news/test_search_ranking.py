@@ -162,7 +162,7 @@ def test_only_the_papers_shown_have_their_text_loaded_in_one_query(
     long_text = "filler words " * 5_000 + "\fthe recovery plan"
     for number in range(25):
         make_paper(f"Report {number:02d}", text=long_text)
-    with django_assert_max_num_queries(3) as queries:
+    with django_assert_max_num_queries(4) as queries:
         html = search_page(client, "recovery")
     assert html.count("Page 2:") == 10
     selecting_text = [

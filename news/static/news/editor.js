@@ -321,6 +321,12 @@
     form.addEventListener("submit", function () {
       submitting = true;
     });
+    // Saved in the background (post-form-background.js): nothing left unsaved, page stays.
+    form.addEventListener("news:saved", function () {
+      dirty = false;
+      unsent = false;
+      submitting = false;
+    });
     window.addEventListener("beforeunload", function (event) {
       if (!dirty || submitting) return;
       event.preventDefault();
