@@ -195,7 +195,7 @@ def test_write_a_post_with_a_picture_keep_an_image_and_never_lose_work(
     title_box(writing).fill("Unsaved thoughts")
     body_editor(writing).click()
     writing.keyboard.type("Typed and never saved.")
-    expect(writing.get_by_role("status")).to_contain_text("Draft autosaved at")
+    expect(writing.locator("#news-autosave-status")).to_contain_text("Draft autosaved at")
 
     # Leaving with unsaved changes warns first.
     warnings = []
