@@ -10,9 +10,8 @@ confirmation and the form's plain words all belong to this one form.
 """
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
@@ -27,13 +26,9 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from news import services
+from news.admin_pages import PostAdminPages
 from news.models import EVENTS_SLUG, Category, Post
 from news.preview import preview_path
-
-if TYPE_CHECKING:
-    _Base = admin.ModelAdmin[Post]
-else:
-    _Base = object
 
 # How the Schedule button and the messages write a date: "8 Dec 2026, 09:30" (UK time).
 DATE_SHOWN = "j M Y, H:i"
@@ -65,7 +60,7 @@ def chosen_status(data, post: Post) -> str:
     return post.status
 
 
-class PostPublishingMixin(_Base):
+class PostPublishingMixin(PostAdminPages):
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
@@ -325,7 +320,3 @@ class PostPublishingMixin(_Base):
                 "post": post,
             },
         )
-
-    def _url(self, view_name, post) -> str:
-        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_{view_name}"
-        return reverse(name, args=[post.pk], current_app=self.admin_site.name)

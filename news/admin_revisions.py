@@ -4,29 +4,22 @@ A mixin for PostAdmin, which gets three more URLs under each post's change page.
 history needs the view permission on posts; restoring needs the change permission.
 """
 
-from typing import TYPE_CHECKING
-
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 
+from news.admin_pages import PostAdminPages
 from news.models import Post
 from news.revisions.diff import changed_fields, describe, diff_revisions, field_label
 from news.revisions.record import content, revisions_of
 from news.revisions.restore import plan_restore, restore_revision
 
-# The ModelAdmin this is mixed into, for the type checker; nothing at run time.
-if TYPE_CHECKING:
-    _Base = admin.ModelAdmin[Post]
-else:
-    _Base = object
 
-
-class PostHistoryMixin(_Base):
+class PostHistoryMixin(PostAdminPages):
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         view = self.admin_site.admin_view
@@ -129,10 +122,6 @@ class PostHistoryMixin(_Base):
         if not has_permission(request, post):
             raise PermissionDenied
         return post
-
-    def _url(self, view_name, post) -> str:
-        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_{view_name}"
-        return reverse(name, args=[post.pk], current_app=self.admin_site.name)
 
     def _render(self, request, template, post, title, **context):
         return TemplateResponse(

@@ -4,12 +4,10 @@ Plain functions are imported by the test modules; fixtures are found by pytest.
 """
 
 import io
-import os
 import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -82,21 +80,8 @@ def accented_paper():
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory):
     """A throw-away database on the engine the suite runs on: SQLite, or PostgreSQL's server."""
-    suite = os.environ.get("DATABASE_URL", "")
-    if not suite.startswith(("postgres://", "postgresql://", "pgsql://")):
-        yield f"sqlite:///{tmp_path_factory.mktemp('site') / 'site.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"imroc_downloads_{os.getpid()}"
-    parts = urlsplit(suite)
-    server = parts._replace(scheme="postgresql", path="/postgres", query="").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield parts._replace(path=f"/{name}").geturl()
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with servers.throwaway_database(tmp_path_factory.mktemp("site"), "imroc_downloads") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
