@@ -6,9 +6,10 @@
 Issue 14 wants list, post page, archive, feed, sitemap and search at 100,000 posts (1,000,000
 replies, 5,000 papers) within 1.2× of their time at 1,000 posts, search under 100 ms at p95,
 and the admin's post and reply lists under 300 ms. For each database and size, in a temporary
-folder (SQLite) or a database of its own (PostgreSQL: imroc_search_at_scale, dropped and made
-again), this script migrates a fresh site, fills it with `manage.py load_benchmark_content`,
-then, in one process with DEBUG off, asks each page --requests times through Django's test
+folder (SQLite) or a database of its own (PostgreSQL: imroc_at_scale_<pid>, made for the
+run and dropped after it), this script migrates a fresh site, fills it with
+`manage.py load_benchmark_content`, then, in one process with DEBUG off, asks each page
+--requests times through Django's test
 client (after two unmeasured requests) and prints the wall-clock p50 and p95 in ms, and the
 ratio of the biggest size to the smallest. The admin lists are asked signed in as a superuser
 (force_login). Not a test: the big size takes minutes to load, so it is run by hand.
@@ -30,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 from tests.servers import manage, site_environment  # noqa: E402
 
 POSTGRES_SERVER = os.environ.get("AT_SCALE_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-POSTGRES_DATABASE = "imroc_search_at_scale"
+# One database per run, so two runs at once (or a run beside the tests) never share one.
+POSTGRES_DATABASE = f"imroc_at_scale_{os.getpid()}"
 PUBLIC_PAGES = ["list", "post page", "archive", "feed", "sitemap", "sitemap page", "search"]
 
 # Run inside the site's environment: the pages, then how long each took, as JSON.
@@ -97,6 +99,11 @@ def fresh_database(kind: str, folder: Path) -> str:
     return f"{POSTGRES_SERVER}/{POSTGRES_DATABASE}"
 
 
+def drop_database() -> None:
+    statement = f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE}"
+    subprocess.run(["psql", f"{POSTGRES_SERVER}/postgres", "-qc", statement], check=True)
+
+
 def measure(kind: str, posts: int, replies: int, papers: int, requests: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="at-scale-") as name:
         folder = Path(name)
@@ -123,6 +130,8 @@ def measure(kind: str, posts: int, replies: int, papers: int, requests: int) -> 
             manage(env, "dbshell", "--", "-qc", "VACUUM ANALYZE")
         result = manage(env, "-c", _MEASURE, str(requests))
         timings = json.loads(result.stdout.strip().splitlines()[-1])
+    if kind == "postgres":
+        drop_database()
     print(f"  {kind}, {posts:,} posts: loaded in {loaded:.0f}s", flush=True)
     return timings
 
