@@ -10,7 +10,6 @@ from typing import cast
 
 import redis
 from django.conf import settings
-from django.db import transaction
 
 from documents.models import Document
 
@@ -74,12 +73,5 @@ def _add_to_database(batch: dict[bytes, bytes]) -> int:
     for field, value in batch.items():
         pk, iso_day = field.decode().split(":")
         per_day[int(pk), date.fromisoformat(iso_day)] += int(value)
-    # A paper deleted since its download has no rows to add to.
-    existing = set(
-        Document.objects.filter(pk__in={pk for pk, _ in per_day}).values_list("pk", flat=True)
-    )
-    with transaction.atomic():
-        for (document_id, day), count in sorted(per_day.items()):
-            if document_id in existing:
-                Document.add_downloads(document_id, day, count)
+    Document.add_download_batch(per_day)
     return sum(per_day.values())

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from documents.compiled import CompiledQuery
 from documents.text_direction import isolated
 from documents.validators import validate_upload
 
@@ -99,9 +100,21 @@ class DocumentQuerySet(models.QuerySet["Document"]):
 
     def visible_to(self, user):
         """Staff who manage papers see them all; everyone else sees the public ones."""
-        if user.is_active and user.has_perm("documents.view_document"):
+        if _sees_all(user):
             return self.all()
         return self.public()
+
+    def for_download(self, user, pk) -> "Document | None":
+        """Paper `pk` if `user` may see it (as visible_to() says), or None, with what serving
+        it reads (DOWNLOAD_FIELDS). Asked on every download: the public case runs SQL the ORM
+        wrote once per process (documents.compiled), not a queryset built anew."""
+        if _sees_all(user):
+            return self.only(*DOWNLOAD_FIELDS).filter(pk=pk).first()
+        return _PUBLIC_FOR_DOWNLOAD.get(pk, using=self.db)
+
+
+def _sees_all(user) -> bool:
+    return user.is_active and user.has_perm("documents.view_document")
 
 
 class Document(models.Model):
@@ -277,12 +290,39 @@ class Document(models.Model):
         Document.add_downloads(self.pk, timezone.localdate(), 1)
 
     @staticmethod
+    def add_download_batch(counts: dict) -> None:
+        """Add counted downloads, {(paper id, day): count}, in one transaction. A paper
+        deleted since its download has no rows to add to, and is skipped."""
+        ids = {pk for pk, _ in counts}
+        existing = set(Document.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        with transaction.atomic():
+            for (document_id, day), count in sorted(counts.items()):
+                if document_id in existing:
+                    Document.add_downloads(document_id, day, count)
+
+    @staticmethod
     def add_downloads(document_id: int, day, count: int) -> None:
         """Add `count` downloads of a paper on `day` atomically: concurrent ones are never lost."""
         Document.objects.filter(pk=document_id).update(
             download_count=models.F("download_count") + count
         )
         DownloadDay.record(document_id, day, count)
+
+
+# What serving a paper reads of it (documents.downloads): never its text, megabytes long.
+DOWNLOAD_FIELDS = (
+    "id",
+    "title",
+    "file",
+    "file_type",
+    "content_type",
+    "size",
+    "sha256",
+    "file_updated_at",
+)
+_PUBLIC_FOR_DOWNLOAD = CompiledQuery(
+    Document, DOWNLOAD_FIELDS, lambda pk: Document.objects.public().filter(pk=pk)
+)
 
 
 class DocumentVersion(models.Model):

@@ -152,8 +152,10 @@ class DocumentDownloadView(View):
     http_method_names = ["get", "head"]
 
     def get_document(self) -> Document:
-        visible = Document.objects.visible_to(self.request.user)
-        return get_object_or_404(visible, pk=self.kwargs["pk"])
+        document = Document.objects.for_download(self.request.user, self.kwargs["pk"])
+        if document is None:
+            raise Http404("No paper here")
+        return document
 
     def get(self, request, pk):
         document = self.get_document()

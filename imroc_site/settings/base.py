@@ -152,9 +152,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     # The file and its folder are created private below ("Production defaults").
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each worker keeps its connection between requests, SQLite's too: opening one costs more than
+# a page's queries (Django's SQL functions registered, the PRAGMAs above), and closing the
+# last one to a SQLite file checkpoints and removes its WAL, a write per request (issue 14).
+DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Database timeouts (issue 11: a hung database frees the worker) -------------------------
 
@@ -509,10 +511,14 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 # How a download is counted: "direct" (two UPDATEs in the request: the paper's total and its
-# day's row) or "deferred" (one HINCRBY in Redis at REDIS_URL, added to the database by
-# `manage.py flush_download_counts`, run every minute: see README "Running on several
-# machines"). Deferred needs REDIS_URL.
+# day's row), "spool" (a line appended to a file in DOCUMENTS_COUNT_SPOOL on this machine,
+# added to the database every DOCUMENTS_COUNT_FOLD_SECONDS by a download, or by
+# `manage.py flush_download_counts`) or "deferred" (one HINCRBY in Redis at REDIS_URL, added
+# by `manage.py flush_download_counts`, run every minute: see README "Running on several
+# machines"). Deferred needs REDIS_URL. documents/counting.py says why none loses a count.
 DOCUMENTS_COUNT_DOWNLOADS = env.str("DOCUMENTS_COUNT_DOWNLOADS", default="direct")
+DOCUMENTS_COUNT_SPOOL = env.path("DOCUMENTS_COUNT_SPOOL", default=VAR_DIR / "download-counts")
+DOCUMENTS_COUNT_FOLD_SECONDS = env.int("DOCUMENTS_COUNT_FOLD_SECONDS", default=60)
 
 # --- The post editor (issue 12, helper "editor") ----------------------------------------------
 

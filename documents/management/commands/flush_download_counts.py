@@ -1,4 +1,5 @@
-"""Add the downloads counted in Redis to the database (DOCUMENTS_COUNT_DOWNLOADS=deferred)."""
+"""Add the downloads counted in the spool or Redis to the database (DOCUMENTS_COUNT_DOWNLOADS
+spool or deferred)."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,9 +8,10 @@ from documents import counting
 
 class Command(BaseCommand):
     help = (
-        "Add the downloads counted in Redis to each paper's total and daily counts. Run it "
-        "every minute (cron or a systemd timer) when DOCUMENTS_COUNT_DOWNLOADS=deferred; "
-        "running it on several machines at once is safe (one flush at a time)."
+        "Add the downloads waiting to each paper's total and daily counts: this machine's "
+        "spool (DOCUMENTS_COUNT_DOWNLOADS=spool, which also folds itself every minute while "
+        "downloads come) or Redis (deferred: run it every minute by cron or a systemd timer). "
+        "Running it on several machines at once is safe (one flush at a time)."
     )
 
     def handle(self, *args, **options):
