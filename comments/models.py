@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from documents.compiled import CompiledQuery
 from documents.text_direction import isolated
 
 
@@ -251,7 +252,8 @@ class DiscussionSettings(models.Model):
     @classmethod
     def current(cls) -> "DiscussionSettings":
         # The row comes with the migrations; it is remade only if someone wiped the table.
-        return cls.objects.filter(pk=1).first() or cls.objects.get_or_create(pk=1)[0]
+        # Read on every reply, so through SQL written once per process (documents.compiled).
+        return _SETTINGS_ROW.get(1) or cls.objects.get_or_create(pk=1)[0]
 
     @staticmethod
     def _words(text: str) -> list[str]:
@@ -286,3 +288,10 @@ class ModeratorPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.get_delivery_display()}"
+
+
+_SETTINGS_ROW = CompiledQuery(
+    DiscussionSettings,
+    [field.name for field in DiscussionSettings._meta.concrete_fields],
+    lambda pk: DiscussionSettings.objects.filter(pk=pk),
+)

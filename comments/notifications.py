@@ -7,15 +7,13 @@ from functools import wraps
 from comments.emails import (
     DIGEST,
     PUBLISHED_TO_AUTHOR,
-    REPLY_HELD,
     REPLY_TO_POST_AUTHOR,
-    held_reply,
     post_author_to_tell,
 )
 from comments.models import Comment, ModeratorPreference
 from comments.moderators import moderators_to_email
 from comments.policy import ReplyPolicy
-from comments.tasks import queue_email
+from comments.tasks import TO_EACH_MODERATOR, queue_email
 
 Delivery = ModeratorPreference.Delivery
 logger = logging.getLogger("comments.mail")
@@ -37,11 +35,13 @@ def _after_the_reply_is_saved(notify):
 
 @_after_the_reply_is_saved
 def reply_held(comment_id: int) -> None:
-    """A reply waits for moderation: tell the moderators who want each one."""
-    if held_reply(comment_id) is None:
-        return
-    for moderator_id in moderators_to_email(Delivery.EACH).values_list("pk", flat=True):
-        queue_email(REPLY_HELD, comment_id=comment_id, recipient_id=moderator_id)
+    """A reply waits for moderation: tell the moderators who want each one.
+
+    One task, whoever the moderators are: the worker finds them and writes each email
+    (tasks.TO_EACH_MODERATOR), so the request that saved the reply does neither. Each email
+    reads the reply when written (emails.held_reply), and says nothing of one decided or
+    erased by then."""
+    queue_email(TO_EACH_MODERATOR, comment_id=comment_id)
 
 
 def send_digest() -> tuple[int, int]:

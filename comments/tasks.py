@@ -12,9 +12,16 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from comments.emails import compose
+from comments.emails import REPLY_HELD, compose
+from comments.models import ModeratorPreference
+from comments.moderators import moderators_to_email
 
 logger = logging.getLogger("comments.mail")
+
+Delivery = ModeratorPreference.Delivery
+
+# A kind of its own: a held reply's email to each moderator who wants one (see send_email).
+TO_EACH_MODERATOR = "reply_held_to_each_moderator"
 
 # Minutes to wait before each new try after a failure: five tries in all over about 2.5 hours,
 # long enough to ride out a mail server restart, short enough that a "please moderate" is
@@ -32,7 +39,30 @@ def send_email(
 ) -> bool:
     """Write and send one email (see emails.compose for the kinds); on failure log it, queue a
     later try and raise MailNotSent. Returns whether it went (nothing goes when there is
-    nothing left to say)."""
+    nothing left to say).
+
+    TO_EACH_MODERATOR is the held reply's email to every moderator who wants each one: the
+    request queues that one task, and the moderators are found here, in the worker."""
+    if kind == TO_EACH_MODERATOR:
+        return _to_each_moderator(comment_id, attempt)
+    return _send(kind, comment_id, recipient_id, attempt)
+
+
+def _to_each_moderator(comment_id: int | None, attempt: int) -> bool:
+    """REPLY_HELD to each moderator, each tried (and tried again later) on its own."""
+    failures: list[MailNotSent] = []
+    sent = False
+    for moderator_id in moderators_to_email(Delivery.EACH).values_list("pk", flat=True):
+        try:
+            sent = _send(REPLY_HELD, comment_id, moderator_id, attempt) or sent
+        except MailNotSent as failure:
+            failures.append(failure)
+    if failures:
+        raise failures[0]
+    return sent
+
+
+def _send(kind: str, comment_id: int | None, recipient_id: int | None, attempt: int) -> bool:
     ids = {"kind": kind, "comment_id": comment_id, "recipient_id": recipient_id}
     try:
         message = compose(kind, comment_id=comment_id, recipient_id=recipient_id)

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from comments.models import Comment, conversation
 from comments.policy import ReplyPolicy
+from documents.compiled import CompiledCount
 
 
 @dataclass
@@ -70,6 +71,23 @@ def page_of_conversations(
         if key is not None:
             number = conversations.filter(conversation__lt=key).count() // paginator.per_page + 1
     return paginator.get_page(number)
+
+
+def page_number_of(comment: Comment, own_ids=()) -> int:
+    """The page of its post's discussion holding `comment`, which the visitor sees (it is
+    approved or among `own_ids`): one query, counting the conversations begun before its own.
+    Its conversation is known without asking: the reply that began it (see conversation())."""
+    earlier = _CONVERSATIONS_BEFORE.count(comment.post_id, comment.conversation_key, *own_ids)
+    return earlier // settings.COMMENTS_PER_PAGE + 1
+
+
+def _conversations_before(post_id: int, key: int, *own_ids: int):
+    visible = Comment.objects.visible_to(own_ids).filter(post_id=post_id)
+    return visible.conversations().filter(conversation__lt=key)
+
+
+# Asked after every reply sent: SQL written once per process (documents.compiled).
+_CONVERSATIONS_BEFORE = CompiledCount(_conversations_before)
 
 
 def discussion_page(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,7 +32,8 @@ from comments.pending import own_pending_ids, remember_author, remember_pending
 from comments.policy import ReplyPolicy
 from comments.rules import ReplyRefused, Submission, judge, one_at_a_time_from
 from comments.services import moderate, submit_comment
-from comments.threads import page_of_conversations
+from comments.threads import page_number_of
+from documents.compiled import CompiledQuery
 from news.models import Post
 from news.views import post_page_context
 
@@ -71,12 +72,15 @@ def post_comment(request, post_id: int):
 
 
 def _post_comment(request, post_id: int):
-    posts = Post.objects.published().for_listing().with_attachments()
-    post = get_object_or_404(posts, pk=post_id)
+    # The post alone: what its page shows besides (author, tags, papers) is loaded only when
+    # the page is shown again (_show_errors), not for every reply that goes through.
+    post = _PUBLISHED_POST.get(post_id)
+    if post is None:
+        raise Http404("No published post here")
     policy = ReplyPolicy.current()
     if not policy.accepts_replies(post):
         # Loses nothing: what they wrote comes back for them to keep.
-        context = {"post": post, "text": request.POST.get("text", "")}
+        context = {"post": _as_shown(post), "text": request.POST.get("text", "")}
         return render(request, "comments/closed.html", context, status=403)
     own_ids = own_pending_ids(request)
     form = CommentForm(request.POST, post=post, policy=policy, user=request.user)
@@ -93,6 +97,15 @@ def _post_comment(request, post_id: int):
     if comment is None:
         return _show_errors(request, post, form)
     return _after_posting(request, post, form, comment, own_ids)
+
+
+# A published post by id, asked on every reply: SQL written once per process, with the
+# clock's moment put in afresh each time (documents.compiled), so exactly published().
+_PUBLISHED_POST = CompiledQuery(
+    Post,
+    [field.name for field in Post._meta.concrete_fields],
+    lambda pk: Post.objects.published().filter(pk=pk),
+)
 
 
 def busy_reply_page(request, post_id: int):
@@ -148,8 +161,13 @@ def _show_errors(request, post, form):
     # A fresh form time: the visitor has now seen the form again, and an expired one is renewed.
     form.data = form.data.copy()
     form.data["issued"] = form_issued_token(request)
-    context = {**post_page_context(request, post), "comment_form": form}
+    context = {**post_page_context(request, _as_shown(post)), "comment_form": form}
     return _private(render(request, "news/post_detail.html", context))
+
+
+def _as_shown(post):
+    """The post with everything its page shows, as the post page loads it."""
+    return Post.objects.for_listing().with_attachments().get(pk=post.pk)
 
 
 @require_safe
@@ -170,8 +188,8 @@ def comment_permalink(request, pk: int):
 
 def _place_on_page(comment, own_ids) -> str:
     post = comment.post
-    page = page_of_conversations(post, own_ids, showing=comment.pk)
-    page_query = f"?cpage={page.number}" if page.number > 1 else ""
+    number = page_number_of(comment, own_ids)
+    page_query = f"?cpage={number}" if number > 1 else ""
     return f"{post.get_absolute_url()}{page_query}#comment-{comment.pk}"
 
 

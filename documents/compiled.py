@@ -6,8 +6,9 @@ definition (`Document.objects.public()`, two EXISTS with a post's state inside) 
 that question for one paper on every request, so `CompiledQuery` keeps the SQL the ORM wrote
 and only swaps its values:
 
-- the key: the queryset is built once with `MARKER` as the looked-up value, and each run puts
-  the key in that parameter's place;
+- the keys: the queryset is built once with markers (`MARKER`, `MARKER - 1`, …) as the
+  looked-up values, and each run puts its keys in those parameters' places (a marker found
+  other than exactly once: not kept);
 - the clock: a definition that reads `timezone.now()` (a post is public once its time has
   come) leaves that moment among the parameters. Every datetime parameter that falls within
   the building of the query is that `now`, and each run puts the current moment there, so the
@@ -15,28 +16,73 @@ and only swaps its values:
   (a moment derived from now, a fixed date) cannot be vouched for: such a query is never
   kept, and runs through the ORM every time.
 
+`CompiledCount` does the same for a count (a reply's page: the conversations before it).
 The definition stays said once, in the queryset; this only remembers its SQL.
 """
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-# A key no row has: found among the parameters to learn where the real key goes.
+# Keys no row has: found among the parameters to learn where the real keys go.
 MARKER = -7_355_608_131
+
+
+def _markers(count: int) -> list[int]:
+    return [MARKER - i for i in range(count)]
 
 
 @dataclass(frozen=True)
 class _Statement:
     sql: str
     params: tuple
-    key_at: int
+    keys_at: tuple[int, ...]  # where each key goes, in order
     now_at: tuple[int, ...]
-    converters: tuple[tuple, ...]  # per column: the ORM's own conversions of its values
+
+    def run(self, connection, keys) -> list:
+        params = list(self.params)
+        for i, key in zip(self.keys_at, keys, strict=True):
+            params[i] = key
+        if self.now_at:
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            for i in self.now_at:
+                params[i] = now
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+
+def _compile(queryset_of: Callable[..., QuerySet], count: int, alias: str) -> _Statement | None:
+    """The SQL of `queryset_of(*keys)` for `count` keys, or None where it cannot be vouched
+    for: a key not found exactly once, or a moment other than now among the parameters."""
+    markers = _markers(count)
+    before = timezone.now()
+    try:
+        sql, params = queryset_of(*markers).using(alias).query.sql_with_params()
+    except EmptyResultSet:  # no SQL at all (`pk__in=[]`): the ORM answers without asking
+        return None
+    after = timezone.now()
+    keys_at = []
+    for marker in markers:
+        found = [i for i, value in enumerate(params) if value == marker]
+        if len(found) != 1:
+            return None
+        keys_at.append(found[0])
+    now_at = []
+    for i, value in enumerate(params):
+        moment = _as_datetime(value)
+        if moment is None:
+            continue
+        if not before <= moment <= after:
+            return None
+        now_at.append(i)
+    return _Statement(sql, tuple(params), tuple(keys_at), tuple(now_at))
 
 
 class CompiledQuery:
@@ -49,51 +95,25 @@ class CompiledQuery:
         self.build = build
         # One statement per database alias and engine: the SQL is the engine's own dialect.
         self._statements: dict[tuple[str, str], _Statement | None] = {}
+        self._converters: dict[tuple[str, str], tuple[tuple, ...]] = {}
 
     def _queryset(self, key) -> QuerySet:
         return self.build(key).order_by().values_list(*self.fields)
-
-    def _compile(self, alias: str) -> _Statement | None:
-        before = timezone.now()
-        queryset = self._queryset(MARKER).using(alias)
-        sql, params = queryset.query.sql_with_params()
-        after = timezone.now()
-        key_at = [i for i, value in enumerate(params) if value == MARKER]
-        now_at, unknown = [], False
-        for i, value in enumerate(params):
-            moment = _as_datetime(value, alias)
-            if moment is None:
-                continue
-            if before <= moment <= after:
-                now_at.append(i)
-            else:
-                unknown = True
-        if len(key_at) != 1 or unknown:
-            return None
-        converters = _converters(connections[alias], self.model, self.fields)
-        return _Statement(sql, tuple(params), key_at[0], tuple(now_at), converters)
 
     def get(self, key, using: str = "default") -> Model | None:
         connection = connections[using]
         slot = (using, connection.vendor)
         if slot not in self._statements:
-            self._statements[slot] = self._compile(using)
+            self._statements[slot] = _compile(self._queryset, 1, using)
+            self._converters[slot] = _converters(connection, self.model, self.fields)
         statement = self._statements[slot]
         if statement is None:
             row = self._queryset(key).using(using).first()
             values = None if row is None else list(row)
         else:
-            params = list(statement.params)
-            params[statement.key_at] = key
-            if statement.now_at:
-                now = connection.ops.adapt_datetimefield_value(timezone.now())
-                for i in statement.now_at:
-                    params[i] = now
-            with connection.cursor() as cursor:
-                cursor.execute(statement.sql, params)
-                row = cursor.fetchone()
+            rows = statement.run(connection, [key])
             # Values as the ORM returns them (an aware datetime from SQLite's text, say).
-            values = None if row is None else _converted(connection, statement.converters, row)
+            values = _converted(connection, self._converters[slot], rows[0]) if rows else None
         if values is None:
             return None
         # The attribute names the ORM would set ("uploaded_by_id" for a ForeignKey).
@@ -101,7 +121,33 @@ class CompiledQuery:
         return self.model.from_db(using, names, values)
 
 
-def _as_datetime(value, alias: str) -> datetime | None:
+class CompiledCount:
+    """`count(*keys)`: how many rows `build(*keys)` has, as `build(*keys).count()` would say,
+    from SQL written once per process for each number of keys (a list of ids of any length
+    passes its ids as keys)."""
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._statements: dict[tuple[str, str, int], _Statement | None] = {}
+
+    def count(self, *keys, using: str = "default") -> int:
+        connection = connections[using]
+        slot = (using, connection.vendor, len(keys))
+        if slot not in self._statements:
+            statement = _compile(self.build, len(keys), using)
+            if statement is not None:
+                # As Django counts a query with DISTINCT or LIMIT: over it as a subquery.
+                # The ORM's own SQL, its values passed apart: nothing typed is in the text.
+                counted = f"SELECT COUNT(*) FROM ({statement.sql}) counted"  # noqa: S608 # nosec B608
+                statement = dataclasses.replace(statement, sql=counted)
+            self._statements[slot] = statement
+        statement = self._statements[slot]
+        if statement is None:
+            return self.build(*keys).using(using).count()
+        return statement.run(connection, keys)[0][0]
+
+
+def _as_datetime(value) -> datetime | None:
     """A parameter as an aware moment, if it is one (SQLite's parameters are text)."""
     if isinstance(value, datetime):
         moment = value

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from documents.compiled import CompiledQuery
+from documents.compiled import CompiledCount, CompiledQuery
 from documents.models import DOWNLOAD_FIELDS, Document
 from news.models import Post
 from tests.factories import attach, make_document, make_post
@@ -108,3 +108,20 @@ def test_a_query_with_a_moment_it_cannot_vouch_for_is_never_kept():
 
     assert compiled.get(paper.pk).pk == paper.pk
     assert list(compiled._statements.values()) == [None]
+
+
+def test_a_compiled_count_agrees_with_the_orm_for_any_number_of_ids():
+    papers = [make_document(title=f"Paper {n}") for n in range(4)]
+    ids = [paper.pk for paper in papers]
+
+    def public_among(*pks):
+        return Document.objects.public().filter(pk__in=pks).exclude(title="Paper 0")
+
+    counted = CompiledCount(public_among)
+    for chosen in ([], ids[:1], ids[:2], ids, ids[1:3]):
+        assert counted.count(*chosen) == public_among(*chosen).count()
+    Document.objects.filter(pk=ids[1]).update(visibility=Document.Visibility.STAFF)
+    assert counted.count(*ids) == public_among(*ids).count() == 2
+    # Kept for 1, 2 and 4 ids; no ids at all is no SQL (`IN ()`), which the ORM answers.
+    kept = {slot[2]: statement is not None for slot, statement in counted._statements.items()}
+    assert kept == {0: False, 1: True, 2: True, 4: True}

@@ -1,0 +1,65 @@
+"""What sending a reply costs the request: a fixed number of queries whatever the discussion's
+length or the number of moderators, with the moderators' emails left to the task worker."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from comments.models import Comment
+from comments.tasks import TO_EACH_MODERATOR
+from tests.comments.conftest import form_data, moderator_with, reply_url, send_queued_emails
+from tests.factories import make_comment, make_post
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mail_site")]
+
+
+def send(client, post, number):
+    data = form_data(name=f"Visitor {number}", email=f"v{number}@example.org")
+    data["text"] = f"Reply number {number}."
+    return client.post(reply_url(post), data, REMOTE_ADDR=f"203.0.113.{number}")
+
+
+def queries_of_a_reply(client, post, number, on_commit) -> int:
+    """Its queries, with what runs once the reply is committed (queueing its emails)."""
+    with CaptureQueriesContext(connection) as queries, on_commit(execute=True):
+        response = send(client, post, number)
+    assert response.status_code == 302
+    return len(queries)
+
+
+def test_a_held_reply_queues_one_task_and_the_worker_tells_each_moderator(
+    settings, django_user_model, client, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    moderators = [moderator_with(django_user_model, name) for name in ("morgan", "alex", "kit")]
+    post = make_post()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send(client, post, 1).status_code == 302
+
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.args_kwargs["kwargs"]["kind"] == TO_EACH_MODERATOR
+    assert mail.outbox == []  # the request wrote no email
+    sent = send_queued_emails()
+    assert sorted(m.to[0] for m in sent) == sorted(m.email for m in moderators)
+    assert all("Reply number 1." in m.body for m in sent)
+
+
+def test_the_queries_of_a_reply_do_not_grow_with_the_discussion_or_the_moderators(
+    settings, django_user_model, client, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    moderator_with(django_user_model, "morgan")
+    post = make_post()
+    first = queries_of_a_reply(client, post, 1, django_capture_on_commit_callbacks)
+
+    for n in range(30):
+        make_comment(post, text=f"Earlier {n}")
+    for name in ("alex", "kit", "sam"):
+        moderator_with(django_user_model, name)
+    client.cookies.clear()
+
+    assert queries_of_a_reply(client, post, 2, django_capture_on_commit_callbacks) == first
+    assert Comment.objects.filter(post=post).count() == 32
