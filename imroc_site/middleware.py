@@ -109,8 +109,10 @@ class DatabaseUnavailableMiddleware:
 
     The fault is temporary (a writer holding SQLite's lock past the busy timeout, PostgreSQL
     restarting or hung past its timeouts): the visitor is told to come back instead of being
-    shown "something went wrong". The next request opens a new connection (Django closes one
-    that failed), so the site recovers by itself once the database is back.
+    shown "something went wrong". The site recovers by itself once the database is back: a
+    PostgreSQL connection that failed is closed and the next request opens a new one; a
+    SQLite connection stays usable (a lock past the busy timeout breaks nothing) and the next
+    request simply asks again.
     """
 
     def __init__(self, get_response):
