@@ -211,7 +211,7 @@ def report(kind: str, sizes: list[int], by_size: dict[int, dict]) -> None:
         f"\n{kind}, {small:,} and {big:,} posts: ms per request, CPU (p50, p95; with the "
         "database server's) and wall-clock (p50), and queries per request; targets judged on CPU"
     )
-    columns = f"{'cpu50':>7}{'cpu95':>7}{'wall':>7}{'q':>4}"
+    columns = f"{'cpu50':>8}{'cpu95':>8}{'wall':>8}{'q':>4}"
     print(f"{'page':<30}{columns}  {columns}{'cpu ratio':>10}  target")
     for page in by_size[small]:
         a, b = by_size[small][page], by_size[big][page]
@@ -224,7 +224,7 @@ def report(kind: str, sizes: list[int], by_size: dict[int, dict]) -> None:
 
 def row(timing: dict) -> str:
     return (
-        f"{timing['cpu p50']:>7.1f}{timing['cpu p95']:>7.1f}{timing['p50']:>7.1f}"
+        f"{timing['cpu p50']:>8.1f}{timing['cpu p95']:>8.1f}{timing['p50']:>8.1f}"
         f"{timing['queries']:>4.0f}"
     )
 
