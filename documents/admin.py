@@ -18,7 +18,7 @@ from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.templatetags.admin_urls import admin_urlname
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model, prefetch_related_objects
+from django.db.models import Count, Model, Prefetch, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from documents.charts import downloads_chart
 from documents.disk_full import DISK_FULL_MESSAGE, DiskFullAdminMixin, is_disk_full
+from documents.formats import OFFICE_FORMATS, PDF
 from documents.forms import DocumentForm
 from documents.ingest import ingest_upload, replace_file
 from documents.models import Document, DocumentVersion
@@ -36,6 +37,23 @@ from documents.staff_files import StaffFileViews
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
+
+# The posts a paper's row in the list names; the rest are counted ("and 37 more").
+USED_IN_NAMED = 3
+
+
+class FileTypeFilter(admin.SimpleListFilter):
+    """Each type of file the site has ever accepted, from its list of formats rather than by
+    reading every paper's type; the same address as Django's filter on the field."""
+
+    title = "file type"
+    parameter_name = "file_type__exact"
+
+    def lookups(self, request, model_admin):
+        return [(format.file_type, format.file_type) for format in [PDF, *OFFICE_FORMATS]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(file_type=self.value()) if self.value() else queryset
 
 
 class DocumentVersionInline(admin.TabularInline):
@@ -83,9 +101,9 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
         "uploaded_at",
     ]
     list_display_links = ["title_shown"]
-    list_filter = ["visibility", "file_type", "uploaded_at"]
+    list_filter = ["visibility", FileTypeFilter, "uploaded_at"]
     search_fields = ["title", "description", "text"]
-    date_hierarchy = "uploaded_at"
+    # No date_hierarchy: its links read the date of every paper (the date filter above does not).
     actions = ["delete_selected"]
     readonly_fields = [
         "current_file",
@@ -132,7 +150,27 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
     def get_queryset(self, request):
         # The text can be megabytes per paper: searched, never shown.
         queryset = super().get_queryset(request).defer("text")
-        return queryset.select_related("uploaded_by").prefetch_related("attachments__post")
+        # A paper on every post of a series is on thousands: the list names the first few.
+        attachments = self.model._meta.get_field("attachments").related_model.objects
+        first = attachments.select_related("post").order_by("pk")[:USED_IN_NAMED]
+        named = Prefetch("attachments", queryset=first, to_attr="first_attachments")
+        return queryset.select_related("uploaded_by").prefetch_related(named)
+
+    def get_changelist_instance(self, request):
+        """The list, with how many posts carry each paper of the page (one query)."""
+        changelist = super().get_changelist_instance(request)
+        documents = list(changelist.result_list)  # the page, kept for the template to show
+        attachments = self.model._meta.get_field("attachments").related_model.objects
+        rows = (
+            attachments.filter(document__in=documents)
+            .values_list("document")
+            .annotate(total=Count("pk"))
+            .order_by()
+        )
+        totals = dict(rows)
+        for document in documents:
+            document.attachment_total = totals.get(document.pk, 0)
+        return changelist
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("file")
@@ -291,7 +329,10 @@ class DocumentAdmin(DiskFullAdminMixin, StaffFileViews, admin.ModelAdmin):
 
     @admin.display(description="used in")
     def used_in(self, document):
-        posts = [attachment.post for attachment in document.attachments.all()]
+        posts = [attachment.post for attachment in document.first_attachments]
+        more = getattr(document, "attachment_total", len(posts)) - len(posts)
+        if more > 0:
+            return format_html("{} and {} more", _post_links(posts), more)
         return _post_links(posts) or "—"
 
     @admin.display(description="what is missing")

@@ -138,7 +138,7 @@ class PostAdmin(
     list_filter = [StateFilter, "category", "published_at", "author"]
     list_select_related = ["author", "category"]
     search_fields = ["title", "excerpt", "body"]
-    date_hierarchy = "published_at"
+    # No date_hierarchy: its links read the date of every post (the date filter above does not).
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AttachmentInline]
     actions = ["publish", "unpublish"]

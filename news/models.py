@@ -144,6 +144,26 @@ class PostQuerySet(models.QuerySet):
             "-pk",
         )
 
+    def published_before(self, post: "Post"):
+        """Public posts published before `post` (at its very moment: a lower pk), newest first.
+
+        The bound on the date alone comes first, so an index on the date starts where `post`
+        is and stops at the first match: ORed with the tie, it would walk every newer post,
+        and SQLite bounds its walk by the first of two limits on one column (published()'s
+        "up to now" would be the other, so it is added after).
+        """
+        when = post.published_at
+        earlier = models.Q(published_at__lt=when) | models.Q(pk__lt=post.pk)
+        bounded = self.filter(published_at__lte=when).filter(earlier)
+        return bounded.published().order_by("-published_at", "-pk")
+
+    def published_after(self, post: "Post"):
+        """Public posts published after `post` (at its very moment: a higher pk), oldest first."""
+        when = post.published_at
+        later = models.Q(published_at__gt=when) | models.Q(pk__gt=post.pk)
+        bounded = self.filter(published_at__gte=when).filter(later)
+        return bounded.published().order_by("published_at", "pk")
+
     def pinned_first(self):
         """Pinned posts (sticky) first, newest first within each group: the home page's order."""
         return self.order_by("-sticky", "-published_at", "-pk")
@@ -158,7 +178,13 @@ class PostQuerySet(models.QuerySet):
         Staff-only papers are never shown with a post, even to staff previewing it: the post
         shows what visitors will see.
         """
-        shown = Attachment.objects.filter(document__in=Document.objects.shown_with_posts())
+        # Each attachment's paper is checked by primary key: "document IN (papers shown)"
+        # leads SQLite to try every paper against every post of the page.
+        shown = Attachment.objects.filter(
+            models.Exists(
+                Document.objects.shown_with_posts().filter(pk=models.OuterRef("document"))
+            )
+        )
         return self.prefetch_related(
             models.Prefetch(
                 "attachments",
@@ -285,6 +311,11 @@ class Post(models.Model):
                 name="post_public_idx",
             ),
             models.Index(fields=["event_start"], name="post_event_idx"),
+            # The date, then the pk that tells posts of one moment apart, in one order both
+            # ways: a post's previous and next public posts are each one step along the
+            # first, and the admin's list (every state, newest first) pages along the second.
+            models.Index(fields=["status", "published_at", "id"], name="post_timeline_idx"),
+            models.Index(fields=["published_at", "id"], name="post_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -12,10 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.sitemaps import DocumentSitemap, PagedSitemap
+from news.kept_counts import KeptCountPaginator
 from news.models import Category, Post
 
 
-class PostSitemap(PagedSitemap):
+class KeptCountSitemap(PagedSitemap):
+    """A section whose count of addresses (how many pages it has) is kept until content
+    changes (news.kept_counts): the index asks every section's count on every request."""
+
+    @property
+    def paginator(self):
+        return KeptCountPaginator(self._items(), self.limit)
+
+
+class PostSitemap(KeptCountSitemap):
     def items(self):
         # Newest first, through the listing index: a page reads its own rows, not all of them.
         published = Post.objects.published().only("slug", "published_at", "updated_at")
@@ -78,5 +88,9 @@ def years_with_posts(published) -> list[int]:
     return [year for year in years if found[f"y{year}"]]
 
 
+class PaperSitemap(KeptCountSitemap, DocumentSitemap):
+    """The papers' section, counted as the posts' is (a paper is public with its posts)."""
+
+
 # Classes, not instances: the sitemap view makes one per request (they keep per-request state).
-sitemaps = {"posts": PostSitemap, "archives": ArchiveSitemap, "papers": DocumentSitemap}
+sitemaps = {"posts": PostSitemap, "archives": ArchiveSitemap, "papers": PaperSitemap}

@@ -10,7 +10,6 @@ from functools import wraps
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from documents import search_query
 from news import calendar
 from news.feeds import AtomPostsFeed, PostsFeed
 from news.freshness import conditional_on_content
+from news.kept_counts import KeptCountPaginator
 from news.models import EVENTS_SLUG, Category, Post, SlugRedirect
 from news.preview import read_preview_token
 from news.renditions import CONTENT_TYPES, RENDITION_NAME, RENDITIONS_DIR, sharing_image_url
@@ -42,6 +42,7 @@ class PublishedPostsView(ListView):
     template_name = "news/post_list.html"
     context_object_name = "posts"
     paginate_by: int | None = 10
+    paginator_class = KeptCountPaginator
     heading = "All news and events"
     intro = ""
     empty_message = "Nothing has been published here yet. Please come back soon."
@@ -170,15 +171,9 @@ def post_page_context(request, post: Post) -> dict:
         "structured_data": post_structured_data(post, request, image_url=sharing_image_url(post)),
     }
     if post.is_public:
-        published = Post.objects.published().only("title", "slug", "published_at")
-        # Posts published at the same moment (a bulk action) are told apart by their pk.
-        when = post.published_at
-        earlier = Q(published_at__lt=when) | Q(published_at=when, pk__lt=post.pk)
-        later = Q(published_at__gt=when) | Q(published_at=when, pk__gt=post.pk)
-        context["previous_post"] = (
-            published.filter(earlier).order_by("-published_at", "-pk").first()
-        )
-        context["next_post"] = published.filter(later).order_by("published_at", "pk").first()
+        shown = ("title", "slug", "published_at")
+        context["previous_post"] = Post.objects.published_before(post).only(*shown).first()
+        context["next_post"] = Post.objects.published_after(post).only(*shown).first()
     return context
 
 
