@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import FloatField, IntegerField, QuerySet
+from django.db.models import FloatField, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 
 # The text configuration PostgreSQL stems with; SQLite's FTS5 uses the Porter stemmer.
 POSTGRES_CONFIG = "english"
@@ -95,24 +94,28 @@ def _matching_postgres(
 ) -> QuerySet:
     vector = RawSQL(f"{index.table}.search_vector", [], output_field=SearchVectorField())  # noqa: S611 # nosec B611 # an Index's names, no input
     query = SearchQuery(" ".join(terms), search_type="websearch", config=POSTGRES_CONFIG)
+    queryset = queryset.alias(search_vector=vector)
     if newest:
+        # The rows as a list of ids the planner can count, not a range: with a range it
+        # expected a third of the table and checked each row's other conditions (a paper's
+        # public(), with its EXISTS) by hashing every attachment of every published post,
+        # 200 ms at 100,000 posts; given at most `newest` ids, it checks just those, by index.
+        # The ids are found newest first by walking the primary key backwards (a common word)
+        # or through the GIN index (a rare one), whichever the planner's statistics favour.
         # Raw: a subquery of the ORM would rename the table, and `vector` names it.
-        bound = RawSQL(  # noqa: S611 # nosec B611 # an Index's names, no input
+        found = RawSQL(  # noqa: S611 # nosec B611 # an Index's names, no input
             f"SELECT id FROM {index.table} WHERE search_vector @@ "  # noqa: S608 # nosec B608 # names from the Index, no input
-            "websearch_to_tsquery(%s::regconfig, %s) ORDER BY id DESC LIMIT 1 OFFSET %s",
-            [POSTGRES_CONFIG, " ".join(terms), newest - 1],
-            output_field=IntegerField(),
+            "websearch_to_tsquery(%s::regconfig, %s) ORDER BY id DESC LIMIT %s",
+            [POSTGRES_CONFIG, " ".join(terms), newest],
         )
-        queryset = queryset.filter(pk__gte=Coalesce(bound, 0))
+        queryset = queryset.filter(pk__in=found)
+    else:
+        queryset = queryset.filter(search_vector=query)
     title, summary, body = index.weights
     top = max(index.weights)
     # ts_rank's weights are for D, C, B, A; the columns are weighted A, B and D.
     weights = [body / top, 0.0, summary / top, title / top]
-    return (
-        queryset.alias(search_vector=vector)
-        .filter(search_vector=query)
-        .alias(rank=SearchRank(vector, query, weights=weights))
-    )
+    return queryset.alias(rank=SearchRank(vector, query, weights=weights))
 
 
 def sqlite_index_sql(index: Index) -> list[str]:

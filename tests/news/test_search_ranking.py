@@ -168,7 +168,7 @@ def test_only_the_papers_shown_have_their_text_loaded_in_one_query(
     selecting_text = [
         query["sql"]
         for query in queries.captured_queries
-        if '"text"' in query["sql"].split(" FROM ")[0]
+        if '"documents_document"."text"' in query["sql"]
     ]
     # The ranked query only searches the text; one more loads it for the papers shown.
     assert len(selecting_text) == 1
