@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from documents import full_text
 from documents.full_text import fts5_query
 from documents.models import Document
 from news.models import Category, Post
@@ -158,3 +159,15 @@ def test_papers_are_ranked_among_fewer_of_the_newest_than_posts(monkeypatch):
     found = search("orchard").results
     assert sorted(r.paper_id for r in found if r.kind == "paper") == [p.pk for p in made[-2:]]
     assert sorted(r.title for r in found if r.kind == "post") == [p.title for p in posts[-3:]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL chooses how to walk")
+@pytest.mark.parametrize("walk", [True, False])
+def test_the_newest_matches_are_the_same_however_postgresql_finds_them(monkeypatch, walk):
+    monkeypatch.setattr(limits, "RANKED_AT_MOST", 3)
+    monkeypatch.setattr(full_text, "_walk_newest_first", lambda *args: walk)
+    made = [make_post(title=f"Orchard {n}") for n in range(5)]
+    make_post(title="Orchard draft", status=Post.Status.DRAFT)
+    found = Post.objects.published().search(["orchard"])
+    # The draft is among the newest three holding the word, and is still never found.
+    assert sorted(post.pk for post in found) == [post.pk for post in made[-2:]]
