@@ -27,8 +27,10 @@ PAPER_FIELDS = PAPERS
 
 def ranked(queryset, terms: list[str], fields: Index):
     """Rows holding every term (stemmed) in at least one indexed column, with a `score`;
-    among the limits.RANKED_AT_MOST last written rows holding them, when there are more."""
-    found = matching(queryset, terms, fields, newest=limits.RANKED_AT_MOST)
+    among the limits.RANKED_AT_MOST (PAPERS_RANKED_AT_MOST for papers) last written rows
+    holding them, when there are more."""
+    newest = limits.PAPERS_RANKED_AT_MOST if fields == PAPER_FIELDS else limits.RANKED_AT_MOST
+    found = matching(queryset, terms, fields, newest=newest)
     if len(terms) < 2:
         return found.annotate(score=F("rank"))
     # Titles are short: looking for the phrase in those found costs little.

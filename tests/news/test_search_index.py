@@ -6,10 +6,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from documents import full_text
 from documents.full_text import fts5_query
 from documents.models import Document
 from news.models import Category, Post
 from news.search import limits
+from news.search.results import search
 from tests.documents.conftest import library, listed
 from tests.factories import make_post
 from tests.news.conftest import make_paper, search_page, titles
@@ -147,3 +149,25 @@ def test_a_query_found_in_more_than_can_be_ranked_is_ranked_among_the_newest(mon
     found = Post.objects.published().search(["orchard"])
     assert sorted(post.pk for post in found) == [post.pk for post in made[-3:]]
     assert list(Post.objects.published().search(["beekeeping"])) != []
+
+
+def test_papers_are_ranked_among_fewer_of_the_newest_than_posts(monkeypatch):
+    monkeypatch.setattr(limits, "RANKED_AT_MOST", 3)
+    monkeypatch.setattr(limits, "PAPERS_RANKED_AT_MOST", 2)
+    made = [make_paper(f"Orchard report {n}") for n in range(4)]
+    posts = [make_post(title=f"Orchard {n}") for n in range(4)]
+    found = search("orchard").results
+    assert sorted(r.paper_id for r in found if r.kind == "paper") == [p.pk for p in made[-2:]]
+    assert sorted(r.title for r in found if r.kind == "post") == [p.title for p in posts[-3:]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL chooses how to walk")
+@pytest.mark.parametrize("walk", [True, False])
+def test_the_newest_matches_are_the_same_however_postgresql_finds_them(monkeypatch, walk):
+    monkeypatch.setattr(limits, "RANKED_AT_MOST", 3)
+    monkeypatch.setattr(full_text, "_walk_newest_first", lambda *args: walk)
+    made = [make_post(title=f"Orchard {n}") for n in range(5)]
+    make_post(title="Orchard draft", status=Post.Status.DRAFT)
+    found = Post.objects.published().search(["orchard"])
+    # The draft is among the newest three holding the word, and is still never found.
+    assert sorted(post.pk for post in found) == [post.pk for post in made[-2:]]

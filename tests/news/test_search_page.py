@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,11 @@ from tests.factories import make_post
 from tests.news.conftest import make_paper, results, search_page, titles
 
 pytestmark = pytest.mark.django_db
+
+# What a search costs, whatever the number of matches: one query for posts, one for papers and
+# one for the papers shown (their dates and text); on PostgreSQL, before each of the first two,
+# the planner's estimate of the matches (documents.full_text._walk_newest_first).
+SEARCH_QUERIES = 3 + (2 if connection.vendor == "postgresql" else 0)
 
 
 # --- The form and its states --------------------------------------------------------------
@@ -145,11 +151,9 @@ def test_a_search_costs_the_same_queries_whatever_the_number_of_matches(
         post = make_post(title=f"Recovery {number}", body="<p>Recovery and more recovery.</p>")
         if number % 10 == 0:
             make_paper(f"Recovery paper {number}", "Recovery explained.", on=post)
-    # One for posts, one for papers, one for the dates of the papers kept, one for the text of
-    # the papers shown.
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(SEARCH_QUERIES):
         html = search_page(client, "recovery")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(SEARCH_QUERIES):
         search_page(client, "recovery", page=2)
     papers = len(range(0, matching, 10))
     assert f"{matching + papers} results for “recovery”" in html
