@@ -395,7 +395,7 @@ for label, send in cases.items():
     for n in range(20):
         status = send(n).status_code
     assert status < 400, (label, status)
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.process_time)  # CPU, not a busy machine's waits
     started = time.process_time()
     profile.enable()
     for n in range(count):
@@ -415,7 +415,8 @@ for label, send in cases.items():
 
 def profile(env: dict, paths: dict, count: int) -> None:
     """cProfile of our site's pages in one process (Django's test client, the settings and
-    database the server uses), the 25 functions with the most cumulative time for each."""
+    database the server uses), the 25 functions with the most cumulative CPU time for each.
+    The test client's own frames (client.py, its signal connections) are not the site's."""
     wanted = {key: paths[key] for key in ("post", "post_id", "pdf")}
     print(f"\nProfile (cProfile, {count} requests a case, in process):\n", flush=True)
     try:
