@@ -130,13 +130,18 @@ def shipped_site(
     folder: Path, *, proxy_port: int, app_port: int, media_root: Path, static_root: Path
 ) -> str:
     """The shipped deploy/nginx/imroc.conf with only its machine-specific lines changed: the
-    address it listens on, gunicorn's, and the folders under /srv/imroc/ and /var/cache/.
+    addresses it listens on (its compressing server's on a free port), gunicorn's, and the
+    folders under /srv/imroc/, /var/cache/ and /var/log/.
     Its snippets are copied beside the nginx.conf, where its relative `include`s find them."""
     shutil.copytree(NGINX_DEPLOY / "snippets", folder / "snippets", dirs_exist_ok=True)
     site = (NGINX_DEPLOY / "imroc.conf").read_text()
+    compressing = free_port()
     for old, new in (
         ("listen 80;", f"listen 127.0.0.1:{proxy_port};"),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};"),
+        ("listen 127.0.0.1:8001;", f"listen 127.0.0.1:{compressing};"),
+        ("server 127.0.0.1:8001;", f"server 127.0.0.1:{compressing};"),
+        ("access_log /var/log/nginx/access.log ", f"access_log {folder}/access.log "),
         ("alias /srv/imroc/var/media/;", f"alias {media_root}/;"),
         ("alias /srv/imroc/var/static/;", f"alias {static_root}/;"),
         ("proxy_cache_path /var/cache/nginx/imroc ", f"proxy_cache_path {folder}/cache "),
@@ -159,7 +164,8 @@ def nginx_config(
     """An nginx.conf in `folder`: the shipped site (deploy/nginx/) on `proxy_port` in front of
     gunicorn on `app_port`, and with `static_port` a plain server of MEDIA_ROOT under /media/
     and of `static_files` (copies of pages, for comparisons) under /copies/, sent with
-    `static_headers`."""
+    `static_headers` (with `name.gz` beside a copy, to visitors who take gzip). The http block
+    is Debian's nginx.conf in what matters here: it says `gzip on`."""
     site = shipped_site(
         folder,
         proxy_port=proxy_port,
@@ -172,11 +178,18 @@ def nginx_config(
         added = "".join(
             f'add_header {name} "{value}";' for name, value in (static_headers or {}).items()
         )
-        copies = f"location /copies/ {{ alias {static_files}/; {added} }}" if static_files else ""
+        copies = (
+            f"location /copies/ {{ alias {static_files}/; gzip_static on; {added} }}"
+            if static_files
+            else ""
+        )
+        # Served as well as nginx serves static files: the log and open files as the shipped
+        # site's server has them, and a copy's .gz beside it sent to whoever takes gzip.
         static = f"""
     server {{
         listen 127.0.0.1:{static_port};
-        open_file_cache max=10000 inactive=60s;  # as the shipped site's server has
+        access_log {folder}/static-access.log combined buffer=64k flush=1s;
+        open_file_cache max=10000 inactive=60s;
         location /media/ {{
             alias {media_root}/;
         }}
@@ -200,6 +213,7 @@ http {{
     access_log off;
     sendfile on;
     tcp_nopush on;
+    gzip on;
     keepalive_requests 100000;
     types {{
         text/html html;
@@ -287,10 +301,14 @@ def throwaway_database(folder: Path, name: str):
 WRK = shutil.which("wrk")
 
 
-def wrk(url: str, seconds: float, connections: int = 16) -> tuple[int, float, float]:
+def wrk(
+    url: str, seconds: float, connections: int = 16, headers: dict[str, str] | None = None
+) -> tuple[int, float, float]:
     """(requests, requests/s, wrk's own CPU seconds) that wrk (2 threads, keep-alive) got from
-    `url`; every answer must be 2xx or 3xx."""
-    command = [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url]
+    `url`, sending `headers`; every answer must be 2xx or 3xx."""
+    command = [WRK, "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", url]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

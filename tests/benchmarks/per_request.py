@@ -1,7 +1,7 @@
 """Benchmark: server CPU per request, this site beside a minimal Wagtail 8 site and nginx.
 
     .venv/bin/python tests/benchmarks/per_request.py [--posts 1000] [--replies 20]
-        [--requests 300] [--connections 8] [--profile]
+        [--requests 300] [--connections 8] [--mixed 10000] [--profile [--profile-requests 200]]
 
 Issue 14 measures the app server in CPU milliseconds per request, the one yardstick that holds
 still on a shared machine, and every target as a ratio to a peer measured in the same run. So
@@ -20,8 +20,15 @@ For the list, a post page (each as a cookieless visitor gets it, and as rendered
 with a cookie), the PDF and a POST reply it sends --requests requests over
 --connections connections to each, and reads the CPU time (user + system, from /proc) the
 server's worker processes spent, giving ms of CPU per request, beside requests per second.
+Each ratio is printed beside issue 14's target (ours/Wagtail <= 0.25 for pages, <= 0.33 for the
+download and the reply) with "yes" or "NO". Then --mixed requests (10,000; 0 skips it) of
+a visitors' mix (list and post pages, cookieless and rendered, over many posts and list pages;
+the PDF; replies; searches; feeds) go to our site, and each gunicorn worker's resident memory
+(VmRSS, /proc/<pid>/status) is printed before and after, against the target of 150 MB.
 With --profile it also prints where our site spends its time on each page (cProfile, in
-process, the top functions by cumulative time). Not a test: a script that prints figures.
+process with Django's test client, the top functions by cumulative time). Not a test: a
+script that prints figures; over 250 lines because the two sites, the load, the memory phase
+and the profile belong to one run.
 """
 
 import argparse
@@ -101,9 +108,12 @@ def start_ours(folder: Path, posts: int, replies: int, pdf: Path):
         "-c",
         "import django, json; django.setup();"
         "from documents.models import Document; from news.models import Post;"
-        "post = Post.objects.published().order_by('pk')[len(Post.objects.all()) // 2];"
+        "published = list(Post.objects.published().order_by('pk'));"
+        "post = published[len(Post.objects.all()) // 2];"
+        "spread = published[:: max(1, len(published) // 300)];"
         "print(json.dumps({'post': post.get_absolute_url(), 'post_id': post.pk,"
-        " 'pdf': Document.objects.get().get_download_url()}))",
+        " 'pdf': Document.objects.get().get_download_url(),"
+        " 'posts': [(p.pk, p.get_absolute_url()) for p in spread]}))",
     )
     paths = json.loads(found.stdout)
     process, port = start_gunicorn(env, workers=2, threads=1)
@@ -294,12 +304,149 @@ def peer_reply_request(port: int, post_path: str):
     return peer_reply(page_id, token, cookie)
 
 
+# --- Worker memory after many requests ------------------------------------------------------
+
+RSS_LIMIT_MB = 150  # issue 14: a worker's resident memory after 10,000 requests
+SEARCH_WORDS = ["recovery", "peer", "support", "training", "journey", "hope", "college"]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def mixed(paths: dict, issued: str, list_pages: int):
+    """The n-th request of a visitors' mix, spread over many posts and list pages so every
+    cache and pool fills as it would on a live site: pages cookieless and rendered, the PDF,
+    replies, searches and feeds."""
+    posts = paths["posts"]
+
+    def send(port, n):
+        post_id, post = posts[(n * 7919) % len(posts)]
+        kind = n % 10
+        if kind == 0:
+            return fetch(port, f"/news/?page={n // 10 % list_pages + 1}")[0]
+        if kind == 1:
+            return fetch(port, f"/news/?page={n // 10 % list_pages + 1}", cookie=RENDER)[0]
+        if kind in (2, 3):
+            return fetch(port, post)[0]
+        if kind in (4, 5):
+            return fetch(port, post, cookie=RENDER)[0]
+        if kind == 6:
+            return fetch(port, paths["pdf"])[0]
+        if kind == 7:
+            return our_reply(post_id, issued)(port, n)
+        if kind == 8:
+            word = SEARCH_WORDS[n // 10 % len(SEARCH_WORDS)]
+            return fetch(port, f"/search/?q={word}&page=1")[0]
+        return fetch(port, "/feeds/rss/" if n // 10 % 2 else "/feeds/atom/")[0]
+
+    return send
+
+
+def memory_phase(master, port, paths, issued, requests, connections, posts) -> None:
+    pids = worker_pids(master)
+    before = {pid: rss_mb(pid) for pid in pids}
+    started = time.monotonic()
+    load(port, mixed(paths, issued, max(1, posts // 20)), requests, connections)
+    elapsed = time.monotonic() - started
+    after = {pid: rss_mb(pid) for pid in worker_pids(master)}
+    print(
+        f"\nWorker memory (VmRSS) before and after {requests:,} mixed requests ({elapsed:.0f} s;"
+        " list and post pages cookieless and rendered, PDF, replies, search, feeds):"
+    )
+    for pid in sorted(set(before) | set(after)):
+        was = f"{before[pid]:6.1f}" if pid in before else "   new"
+        now = f"{after[pid]:6.1f}" if pid in after else "  gone"
+        print(f"  worker {pid}: {was} MB → {now} MB")
+    worst = max(after.values())
+    verdict = "yes" if worst < RSS_LIMIT_MB else "NO"
+    print(f"  largest {worst:.1f} MB; target < {RSS_LIMIT_MB} MB: {verdict}")
+
+
+# --- In-process profile ----------------------------------------------------------------------
+
+_PROFILE = """
+import cProfile, io, json, os, pstats, site, sys, time
+import django
+django.setup()
+from django.test import Client
+from comments.client import sign_form_time
+paths, count, cookie = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+visitor = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT="Mozilla/5.0 benchmark")
+rendered = Client(HTTP_HOST="127.0.0.1", HTTP_USER_AGENT="Mozilla/5.0 benchmark")
+rendered.cookies.load(cookie)
+issued = sign_form_time(int(time.time()) - 120)
+cases = {
+    "list": lambda n: visitor.get("/news/"),
+    "post page": lambda n: visitor.get(paths["post"]),
+    "list, rendered": lambda n: rendered.get("/news/"),
+    "post, rendered": lambda n: rendered.get(paths["post"]),
+    "PDF download": lambda n: visitor.get(paths["pdf"]),
+    "POST reply": lambda n: visitor.post(
+        f"/comments/post/{paths['post_id']}/",
+        {"name": f"Visitor {n}", "email": f"visitor{n}@example.org", "issued": issued,
+         "text": f"Reply number {n} from the profiler."},
+    ),
+}
+for label, send in cases.items():
+    for n in range(20):
+        status = send(n).status_code
+    assert status < 400, (label, status)
+    profile = cProfile.Profile(time.process_time)  # CPU, not a busy machine's waits
+    started = time.process_time()
+    profile.enable()
+    for n in range(count):
+        send(1000 + n)
+    profile.disable()
+    spent = (time.process_time() - started) * 1000 / count
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(25)
+    body = text.getvalue()
+    for prefix in (*site.getsitepackages(), os.getcwd()):  # shorter names, same places
+        body = body.replace(prefix + "/", "")
+    print(f"=== {label}: {spent:.2f} ms CPU per request under cProfile (test client, in process)")
+    print(body[body.index("   ncalls"):].rstrip())
+    print()
+"""
+
+
+def profile(env: dict, paths: dict, count: int) -> None:
+    """cProfile of our site's pages in one process (Django's test client, the settings and
+    database the server uses), the 25 functions with the most cumulative CPU time for each.
+    The test client's own frames (client.py, its signal connections) are not the site's."""
+    wanted = {key: paths[key] for key in ("post", "post_id", "pdf")}
+    print(f"\nProfile (cProfile, {count} requests a case, in process):\n", flush=True)
+    try:
+        print(manage(env, "-c", _PROFILE, json.dumps(wanted), str(count), RENDER).stdout)
+    except subprocess.CalledProcessError as failed:
+        sys.exit(f"the profile failed:\n{failed.stderr}")
+
+
+# Issue 14's targets, as our CPU per request over Wagtail's in the same run.
+TARGETS = {
+    "list": 0.25,
+    "post page": 0.25,
+    "list, rendered": 0.25,
+    "post, rendered": 0.25,
+    "PDF download": 0.33,
+    "POST reply": 0.33,
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--replies", type=int, default=20)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--mixed", type=int, default=10_000, help="mixed requests of the memory phase (0: none)"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile our pages, in process")
+    parser.add_argument("--profile-requests", type=int, default=200)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="per-request-") as tmp:
@@ -345,7 +492,7 @@ def main():
                 f"{args.connections} connections; gunicorn 2 sync workers, SQLite, DEBUG off\n"
             )
             header = f"{'':<14}{'this site':>18}{'Wagtail 8':>18}{'nginx static':>18}"
-            print(header + f"{'ours/Wagtail':>14}")
+            print(header + f"{'ours/Wagtail':>14}{'target':>14}")
             for label, (mine, theirs, plain) in cases.items():
                 ours_ms, ours_rate = measure(ours, our_port, mine, args.requests, args.connections)
                 peer_ms, peer_rate = measure(
@@ -359,11 +506,19 @@ def main():
                     cells.append(f"{static_ms:6.3f} ({static_rate:5.0f})")
                 else:
                     cells.append("—")
+                ratio, target = ours_ms / peer_ms, TARGETS[label]
+                met = "yes" if ratio <= target else "NO"
                 print(
                     f"{label:<14}"
                     + "".join(f"{c:>18}" for c in cells)
-                    + f"{ours_ms / peer_ms:>14.2f}"
+                    + f"{ratio:>14.2f}{f'<= {target:.2f} {met}':>14}"
                 )
+            if args.mixed:
+                memory_phase(
+                    ours, our_port, paths, issued, args.mixed, args.connections, args.posts
+                )
+            if args.profile:
+                profile(env, paths, args.profile_requests)
         finally:
             stop(*servers)
 

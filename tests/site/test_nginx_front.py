@@ -9,9 +9,11 @@ uploads over the cap and floods of searches or sign-ins are refused by nginx. Sl
 servers. Skipped, with the reason, without nginx or wrk (apt-get install nginx-light wrk).
 """
 
+import gzip
 import http.client
 import json
 import re
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -26,10 +28,15 @@ pytestmark = pytest.mark.slow
 
 MARGIN = 0.25  # seconds: a poll every 50 ms, a subprocess's exit, a loaded machine
 POLL = 0.05
-# The issue asks for 0.9. Measured here (2 shared cores): 0.76 to 0.87 of static's requests/s
-# by CPU per request, a cache hit costing nginx about 3 µs more than a static file (reading
-# the copy's stored headers). Held at what is reached, so a slower front fails; see README.
-CACHED_RATIO_FLOOR = 0.7
+# The issue asks for 0.9, and the front reaches it by CPU on a quiet machine. Measured here, on
+# 2 cores shared with other test runs (load average 7 to 10), as the median of alternating
+# rounds by CPU per request: 0.81 to 0.95 of static's requests/s, for gzip and plain pages
+# alike (a cache hit still costs nginx a read of the copy's stored headers and their parsing;
+# before the pages were kept compressed, a gzip visitor's hit cost 0.27 to 0.49 of static's).
+# Held below the lowest a loaded machine reached, so it does not flake, yet a front that
+# compressed per hit again, or went back to the site, fails; see README.
+CACHED_RATIO_FLOOR = 0.75
+ROUNDS = 9
 
 _CONTENT = """
 import json
@@ -333,41 +340,65 @@ def test_the_upload_cap_is_the_sites_own_plus_the_forms_other_fields():
     assert _configured_body_cap() == settings.DOCUMENTS_MAX_UPLOAD_SIZE + 1024 * 1024
 
 
-def test_cached_pages_are_served_as_fast_as_static_copies(front):
-    """Requests/s of a page from the cache and of a static copy of its bytes, each loaded by
-    wrk in turn, on this machine's cores. On a shared machine requests/s swing with everyone
-    else's work, so what is compared is the CPU each request costs the run (nginx's and
-    gunicorn's workers, for the cache's revalidations, and wrk), which sets the requests/s a
-    machine running both reaches; the raw figures are printed beside it."""
+def test_pages_are_kept_compressed_for_visitors_who_take_gzip(front):
+    plain, page = fetch(front["port"], "/news/cached-1/")
+    for _ in range(3):  # a copy stored less than a second ago may be revalidated: ask again
+        packed, packed_page = fetch(
+            front["port"], "/news/cached-1/", **{"Accept-Encoding": "gzip, deflate, br, zstd"}
+        )
+        if packed.getheader("X-Cache-Status") == "HIT":
+            break
+
+    assert plain.getheader("Content-Encoding") is None
+    assert packed.getheader("Content-Encoding") == "gzip"
+    assert packed.getheader("X-Cache-Status") == "HIT"  # stored compressed: no gzip per visit
+    assert gzip.decompress(packed_page) == page
+    assert "Accept-Encoding" in packed.getheader("Vary") and "Cookie" in packed.getheader("Vary")
+    assert packed.getheader("Cache-Control") == plain.getheader("Cache-Control")
+    assert packed.getheader("Content-Security-Policy") == plain.getheader("Content-Security-Policy")
+
+
+# How a browser asks, and how wrk and curl do.
+ENCODINGS = {"gzip": {"Accept-Encoding": "gzip, deflate, br, zstd"}, "identity": {}}
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_cached_pages_are_served_as_fast_as_static_copies(front, encoding):
+    """Requests/s of a page from the cache and of a static copy of its bytes (and of its .gz,
+    for browsers), each loaded by wrk in turn, on this machine's cores. On a shared machine
+    requests/s swing with everyone else's work, so what is compared is the CPU each request
+    costs the run (nginx's and gunicorn's workers, for the cache's revalidations, and wrk),
+    which sets the requests/s a machine running both reaches: round by round, each first in
+    turn, and the median of the rounds' ratios, so one disturbed second cannot decide."""
     if not servers.WRK:
         pytest.skip("wrk is not installed (apt-get install wrk): the cached ratio is unmeasured")
+    headers = ENCODINGS[encoding]
     _, page = fetch(front["port"], "/news/")
     (front["copies"] / "news.html").write_bytes(page)
+    (front["copies"] / "news.html.gz").write_bytes(gzip.compress(page, compresslevel=5))
     cached = f"http://127.0.0.1:{front['port']}/news/"
     static = f"http://127.0.0.1:{front['static_port']}/copies/news.html"
-    server = {cached: 0.0, static: 0.0}
-    client = {cached: 0.0, static: 0.0}
-    requests = {cached: 0, static: 0}
-    rates: dict[str, list[float]] = {cached: [], static: []}
-    for round in range(4):  # in turn each first
+    _, copy = fetch(front["static_port"], "/copies/news.html", **headers)
+    _, hit = fetch(front["port"], "/news/", **headers)
+    assert len(copy) == pytest.approx(len(hit), rel=0.05)  # the same bytes, give or take gzip's
+    for url in (cached, static):  # warm: connections, the copy in the page cache
+        servers.wrk(url, seconds=1, headers=headers)
+    ratios, costs = [], {cached: [], static: []}
+    for round in range(ROUNDS):
+        cost = {}
         for url in (cached, static) if round % 2 == 0 else (static, cached):
             before = _server_cpu(front)
-            count, rate, wrk_cpu = servers.wrk(url, seconds=1)
-            server[url] += _server_cpu(front) - before
-            client[url] += wrk_cpu
-            requests[url] += count
-            rates[url].append(rate)
-    cost = {url: (server[url] + client[url]) / requests[url] for url in requests}
-    ratio = cost[static] / cost[cached]
+            count, _, wrk_cpu = servers.wrk(url, seconds=1, headers=headers)
+            cost[url] = (_server_cpu(front) - before + wrk_cpu) / count
+            costs[url].append(cost[url] * 1e6)
+        ratios.append(cost[static] / cost[cached])
+    ratio = statistics.median(ratios)
     print(
-        "µs per request (servers + wrk): "
-        + ", ".join(
-            f"{name} {server[url] / requests[url] * 1e6:.1f} + "
-            f"{client[url] / requests[url] * 1e6:.1f}"
-            for name, url in (("cached", cached), ("static", static))
-        )
-        + f": cached reaches {ratio:.2f}× static's req/s; best measured req/s "
-        f"cached {max(rates[cached]):.0f}, static {max(rates[static]):.0f}"
+        f"{encoding}: µs per request (servers + wrk), medians: cached "
+        f"{statistics.median(costs[cached]):.1f}, static {statistics.median(costs[static]):.1f};"
+        f" cached reaches {ratio:.2f}× static's req/s (rounds: "
+        + ", ".join(f"{r:.2f}" for r in ratios)
+        + ")"
     )
     assert ratio >= CACHED_RATIO_FLOOR
 
