@@ -5,7 +5,7 @@ what each page needs lives in a module named for its job (news.search, news.feed
 news.calendar, news.preview, news.renditions). Over 250 lines for that reason.
 """
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from documents import search_query
-from news import calendar
+from news import calendar, content_cache
 from news.feeds import AtomPostsFeed, PostsFeed
 from news.freshness import conditional_on_content
 from news.models import EVENTS_SLUG, Category, Post, SlugRedirect
@@ -141,6 +141,11 @@ class PostDetailView(DetailView):
     def get_queryset(self):
         return Post.objects.visible_to(self.request.user).for_listing().with_attachments()
 
+    def get_object(self, queryset=None):
+        # Visitors all see the same published post: looked up once while content stays as is.
+        lookup = super().get_object
+        return content_cache.remembered(self.request, "post", self.kwargs["slug"], compute=lookup)
+
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
@@ -164,22 +169,34 @@ class PostDetailView(DetailView):
 
 
 def post_page_context(request, post: Post) -> dict:
-    """What a post's page shows besides the post: for this view and the reply form's errors."""
+    """What a post's page shows besides the post: for this view and the reply form's errors.
+
+    Each is looked up only when the page shows it, not when that part comes from a kept
+    fragment (news/content_cache.py)."""
+    is_public = post.is_public
     context = {
         "post": post,
-        "structured_data": post_structured_data(post, request, image_url=sharing_image_url(post)),
+        "post_is_public": is_public,
+        "structured_data": cache(
+            lambda: post_structured_data(post, request, image_url=sharing_image_url(post))
+        ),
     }
-    if post.is_public:
-        published = Post.objects.published().only("title", "slug", "published_at")
-        # Posts published at the same moment (a bulk action) are told apart by their pk.
-        when = post.published_at
-        earlier = Q(published_at__lt=when) | Q(published_at=when, pk__lt=post.pk)
-        later = Q(published_at__gt=when) | Q(published_at=when, pk__gt=post.pk)
-        context["previous_post"] = (
-            published.filter(earlier).order_by("-published_at", "-pk").first()
-        )
-        context["next_post"] = published.filter(later).order_by("published_at", "pk").first()
+    if is_public:
+        context["previous_post"] = cache(lambda: _neighbour(post, later=False))
+        context["next_post"] = cache(lambda: _neighbour(post, later=True))
     return context
+
+
+def _neighbour(post: Post, *, later: bool) -> Post | None:
+    """The published post just before or after this one."""
+    published = Post.objects.published().only("title", "slug", "published_at")
+    # Posts published at the same moment (a bulk action) are told apart by their pk.
+    when = post.published_at
+    if later:
+        after = Q(published_at__gt=when) | Q(published_at=when, pk__gt=post.pk)
+        return published.filter(after).order_by("published_at", "pk").first()
+    before = Q(published_at__lt=when) | Q(published_at=when, pk__lt=post.pk)
+    return published.filter(before).order_by("-published_at", "-pk").first()
 
 
 # --- Search ---------------------------------------------------------------------------------
@@ -227,7 +244,8 @@ def preview(request, token):
     elif signed.get("key") != post.preview_key:
         raise Http404("This preview link has been revoked.")
     else:
-        response = render(request, "news/post_detail.html", {"post": post, "is_preview": True})
+        context = {"post": post, "post_is_public": False, "is_preview": True}
+        response = render(request, "news/post_detail.html", context)
     # Whoever holds the link sees an unpublished post: no cache keeps it, no search engine
     # lists it, and no link followed from it passes the token on in a Referer header.
     response["Cache-Control"] = "private, no-store"

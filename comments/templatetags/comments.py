@@ -3,6 +3,7 @@ import hashlib
 import re
 
 from django import template
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
@@ -29,7 +30,10 @@ def _as_int(value) -> int | None:
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, post):
-    """Replies under a post, in threads and pages, and the "Leave a Reply" form."""
+    """Replies under a post, in threads and pages, and the "Leave a Reply" form.
+
+    What is the same for every visitor (the replies, a blank form) is a fragment
+    (news/content_cache.py): the discussion is read only when one must be rendered."""
     request = context["request"]
     policy = ReplyPolicy.current()
     bound_form = context.get("comment_form")
@@ -37,43 +41,50 @@ def comment_section(context, post):
     replying_to = _as_int(
         bound_form["parent"].value() if bound_form else request.GET.get("replytocom")
     )
+    page_asked = _as_int(request.GET.get("cpage"))
     # A moderator sees the pending replies in place, with buttons to decide them; their
     # page is private (a session cookie) and never answered from a visitor's copy.
     moderating = may_moderate(request.user)
-    discussion = discussion_page(
-        post,
-        policy,
-        own_pending_ids(request),
-        request.GET.get("cpage"),
-        showing=replying_to,
-        moderator=moderating,
+    own_ids = own_pending_ids(request)
+    discussion = SimpleLazyObject(
+        lambda: discussion_page(
+            post, policy, own_ids, page_asked, showing=replying_to, moderator=moderating
+        )
     )
-    form = bound_form or _blank_form(request, post, policy, discussion, replying_to)
+    author = remembered_author(request)
+    form = bound_form or _blank_form(request, post, policy, author, discussion, replying_to)
     return {
         "request": request,
         "post": post,
-        "threads": discussion.threads,
-        "page": discussion.page,
-        "approved_count": reply_count(post),
+        "discussion": discussion,
+        "showing": replying_to,
+        # Replies a moderator or their writer sees waiting are theirs alone.
+        "replies_shared": not (moderating or own_ids),
+        # Not a form with errors, remembered details, or a reply to answer chosen.
+        "form_shared": not (bound_form or any(author.values()) or form["parent"].value()),
+        "approved_count": functools.partial(reply_count, post),
         "is_open": policy.accepts_replies(post),
         "form": form,
-        "replying_to": _replying_to(form, discussion.comments()),
+        "replying_to": functools.cache(functools.partial(_replying_to, form, discussion)),
         "moderating": moderating,
     }
 
 
-def _blank_form(request, post, policy, discussion, replying_to):
-    answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
-    initial = {"issued": form_issued_token(request), **remembered_author(request)}
+def _blank_form(request, post, policy, author, discussion, replying_to):
+    initial = {"issued": form_issued_token(request), **author}
     initial["remember"] = bool(initial.get("name"))
-    if replying_to in answerable:
-        initial["parent"] = replying_to
+    if replying_to is not None:
+        answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
+        if replying_to in answerable:
+            initial["parent"] = replying_to
     return CommentForm(initial=initial, post=post, policy=policy, user=request.user)
 
 
-def _replying_to(form, comments):
+def _replying_to(form, discussion):
     parent_id = _as_int(form["parent"].value())
-    return next((comment for comment in comments if comment.pk == parent_id), None)
+    if parent_id is None:
+        return None
+    return next((comment for comment in discussion.comments() if comment.pk == parent_id), None)
 
 
 @register.filter
