@@ -15,15 +15,21 @@ moderation, their remembered name in the reply form) each template leaves outsid
 fragments, or names in the fragment's condition.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 
 from news.freshness import content_key
 
 
 def shared_with_visitors(request) -> bool:
-    """Whether this request may read and write what every visitor shares."""
-    return settings.FRAGMENT_CACHE_SECONDS > 0 and not request.user.is_authenticated
+    """Whether this request may read and write what every visitor shares (not one refused
+    before anyone was told apart: an error page drawn before the authentication middleware)."""
+    user = getattr(request, "user", None)
+    return settings.FRAGMENT_CACHE_SECONDS > 0 and user is not None and not user.is_authenticated
 
 
 def remembered(request, kind: str, *parts, compute):
@@ -39,16 +45,37 @@ def remembered(request, kind: str, *parts, compute):
     return value
 
 
-def fragment(request, name: str, vary_on: tuple, render) -> str:
+def fragment(request, name: str, vary_on: tuple, render, *, sitewide: bool = False) -> str:
     """render(): a part of a page, kept for every visitor per address and `vary_on` under the
     content as it is. The whole address: a fragment may hold absolute links, or links that keep
-    the rest of the query ({% querystring %})."""
+    the rest of the query ({% querystring %}).
+
+    A `sitewide` one (the site's header) shows no content and is the same on every page of the
+    host but for `vary_on`: kept for its lifetime, without reading the stamp, so a page that
+    shows no content (a preview, an error) asks nothing more of the database for it."""
     if not shared_with_visitors(request):
         return render()
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    key = content_key(request, "fragment", name, address, *vary_on)
+    host = f"{request.scheme}://{request.get_host()}"
+    if sitewide:
+        key = f"fragment:{name}:" + hashlib.sha256(repr((host, *vary_on)).encode()).hexdigest()
+    else:
+        key = content_key(request, "fragment", name, host + request.get_full_path(), *vary_on)
     html = cache.get(key)
     if html is None:
         html = render()
         cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
     return html
+
+
+class RememberedCountPaginator(Paginator):
+    """A paginator that counts its (query set's) list once per content reading for visitors:
+    `counted_as` names the list (the address of the page listing it, without its query)."""
+
+    def __init__(self, object_list, per_page, *, request, counted_as: str, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.request = request
+        self.counted_as = counted_as
+
+    @cached_property
+    def count(self) -> int:
+        return remembered(self.request, "count", self.counted_as, compute=self.object_list.count)

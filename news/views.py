@@ -23,6 +23,7 @@ from django.views.generic import DetailView, ListView
 
 from documents import search_query
 from news import calendar, content_cache
+from news.content_cache import RememberedCountPaginator
 from news.feeds import AtomPostsFeed, PostsFeed
 from news.freshness import conditional_on_content
 from news.models import EVENTS_SLUG, Category, Post, SlugRedirect
@@ -49,10 +50,18 @@ class PublishedPostsView(ListView):
     def get_queryset(self):
         return Post.objects.published().for_listing()
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The posts themselves are read only when the page's fragment is rendered (its
+        # template); counting them is what is left, once per content reading.
+        counted_as = self.request.path
+        return RememberedCountPaginator(
+            queryset, per_page, request=self.request, counted_as=counted_as, **kwargs
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(heading=self.heading, intro=self.intro, empty_message=self.empty_message)
-        if page := context.get("page_obj"):
+        if (page := context.get("page_obj")) is not None:
             context["page_range"] = page.paginator.get_elided_page_range(page.number)
         return context
 
@@ -77,7 +86,10 @@ class PostListView(PublishedPostsView):
 
 class CategoryArchiveView(PublishedPostsView):
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        self.category = content_cache.remembered(
+            self.request, "category", slug, compute=lambda: get_object_or_404(Category, slug=slug)
+        )
         self.heading, self.intro = self.category.name, self.category.description
         self.empty_message = f"There is nothing in {self.category.name} yet."
         posts = super().get_queryset().filter(category=self.category)
@@ -92,7 +104,10 @@ class CategoryArchiveView(PublishedPostsView):
 class TagArchiveView(PublishedPostsView):
     def get_queryset(self):
         # A tag only drafts use is not public either: its page would reveal its name.
-        self.tag = get_object_or_404(Post.objects.published().used_tags(), slug=self.kwargs["slug"])
+        tags, slug = Post.objects.published().used_tags(), self.kwargs["slug"]
+        self.tag = content_cache.remembered(
+            self.request, "tag", slug, compute=lambda: get_object_or_404(tags, slug=slug)
+        )
         self.heading = f"Posts tagged “{self.tag.name}”"
         self.empty_message = f"No published posts are tagged “{self.tag.name}” yet."
         return super().get_queryset().filter(tags__slug=self.tag.slug)
@@ -139,7 +154,8 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        return Post.objects.visible_to(self.request.user).for_listing().with_attachments()
+        # Its papers are read by post_page_context, only when the page shows them.
+        return Post.objects.visible_to(self.request.user).for_listing()
 
     def get_object(self, queryset=None):
         # Visitors all see the same published post: looked up once while content stays as is.
@@ -177,6 +193,7 @@ def post_page_context(request, post: Post) -> dict:
     context = {
         "post": post,
         "post_is_public": is_public,
+        "attachments": cache(lambda: _shown_attachments(post)),
         "structured_data": cache(
             lambda: post_structured_data(post, request, image_url=sharing_image_url(post))
         ),
@@ -185,6 +202,12 @@ def post_page_context(request, post: Post) -> dict:
         context["previous_post"] = cache(lambda: _neighbour(post, later=False))
         context["next_post"] = cache(lambda: _neighbour(post, later=True))
     return context
+
+
+def _shown_attachments(post: Post):
+    """The post's papers as the public page shows them (with_attachments: never a staff-only
+    one), in two queries."""
+    return Post.objects.only("pk").with_attachments().get(pk=post.pk).attachments.all()
 
 
 def _neighbour(post: Post, *, later: bool) -> Post | None:

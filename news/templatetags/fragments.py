@@ -2,13 +2,16 @@
 content stays as it is (news/content_cache.py says for whom, for how long, and under what key).
 
     {% fragment "post" post.pk if post.is_public %} … {% endfragment %}
+    {% fragment "site-header" nav_current sitewide %} … {% endfragment %}
 
-The name and the values after it say what the part varies on besides the content, the address
-and the lifetime (the key always holds those); the optional `if` says when it is the same for
-everyone (a moderator's or a visitor's own view is not: it is then rendered as if the tag were
-not there). Django's {% cache %} would need the stamp, the host and the lifetime named in every
-use, and cannot step aside for signed-in people: one forgotten name would serve a stale or
-personal part to everyone. So the rule is written once, here and in content_cache.
+The name and the values after it say what the part varies on besides the content, the page's
+address and the lifetime (the key always holds those; `sitewide`: the same on every page of
+the host, so not its address); the optional `if` says when it is the same for everyone (a
+moderator's or a visitor's own view is not: it is then rendered as if the tag were not there).
+
+Django's {% cache %} would need the stamp, the address and the lifetime named in every use, and
+cannot step aside for signed-in people: one forgotten name would serve a stale or personal
+part to everyone. So the rule is written once, here and in content_cache.
 """
 
 from django import template
@@ -20,11 +23,12 @@ register = template.Library()
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, vary_on, condition):
+    def __init__(self, nodelist, name, vary_on, condition, *, sitewide):
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
         self.condition = condition
+        self.sitewide = sitewide
 
     def render(self, context):
         request = context.get("request")
@@ -32,7 +36,11 @@ class FragmentNode(template.Node):
             return self.nodelist.render(context)
         vary_on = tuple(value.resolve(context) for value in self.vary_on)
         html = content_cache.fragment(
-            request, self.name, vary_on, lambda: self.nodelist.render(context)
+            request,
+            self.name,
+            vary_on,
+            lambda: self.nodelist.render(context),
+            sitewide=self.sitewide,
         )
         return mark_safe(html)  # noqa: S308  # nosec B308 B703 (the template's own output)
 
@@ -49,8 +57,11 @@ def do_fragment(parser, token):
             raise template.TemplateSyntaxError("{% fragment … if %} takes one value after if.")
         condition = parser.compile_filter(bits[-1])
         bits = bits[:where]
+    sitewide = bits[-1] == "sitewide"
+    if sitewide:
+        bits = bits[:-1]
     name = bits[1].strip("\"'")
     vary_on = [parser.compile_filter(bit) for bit in bits[2:]]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(nodelist, name, vary_on, condition)
+    return FragmentNode(nodelist, name, vary_on, condition, sitewide=sitewide)
