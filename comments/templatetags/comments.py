@@ -4,7 +4,7 @@ import re
 
 from django import template
 from django.utils.functional import SimpleLazyObject
-from django.utils.html import linebreaks, urlize
+from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from comments.client import form_issued_token
@@ -52,7 +52,11 @@ def comment_section(context, post):
         )
     )
     author = remembered_author(request)
-    form = bound_form or _blank_form(request, post, policy, author, discussion, replying_to)
+    issued = None if bound_form else form_issued_token(request)
+    # Built only when drawn: a blank form kept as fragments needs only its time, per visitor.
+    form = bound_form or SimpleLazyObject(
+        lambda: _blank_form(request, post, policy, author, issued, discussion, replying_to)
+    )
     return {
         "request": request,
         "post": post,
@@ -61,7 +65,8 @@ def comment_section(context, post):
         # Replies a moderator or their writer sees waiting are theirs alone.
         "replies_shared": not (moderating or own_ids),
         # Not a form with errors, remembered details, or a reply to answer chosen.
-        "form_shared": not (bound_form or any(author.values()) or form["parent"].value()),
+        "form_shared": not (bound_form or any(author.values()) or replying_to is not None),
+        "issued_input": bound_form["issued"] if bound_form else issued_input(issued),
         "approved_count": functools.partial(reply_count, post),
         "is_open": policy.accepts_replies(post),
         "form": form,
@@ -70,14 +75,20 @@ def comment_section(context, post):
     }
 
 
-def _blank_form(request, post, policy, author, discussion, replying_to):
-    initial = {"issued": form_issued_token(request), **author}
+def _blank_form(request, post, policy, author, issued, discussion, replying_to):
+    initial = {"issued": issued, **author}
     initial["remember"] = bool(initial.get("name"))
     if replying_to is not None:
         answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
         if replying_to in answerable:
             initial["parent"] = replying_to
     return CommentForm(initial=initial, post=post, policy=policy, user=request.user)
+
+
+def issued_input(token: str) -> str:
+    """A blank form's `issued` field, as the form draws it (tests/comments hold them equal),
+    without building the form: the one part of a kept reply form drawn for each visitor."""
+    return format_html('<input type="hidden" name="issued" value="{}" id="id_issued">', token)
 
 
 def _replying_to(form, discussion):

@@ -14,9 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.client import sign_form_time
+from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.pending import PENDING_COOKIE
+from comments.policy import ReplyPolicy
 from comments.services import moderate
+from comments.templatetags.comments import issued_input
 from news import services
 from news.models import Post
 from tests.comments.conftest import form_data, reply_url
@@ -98,6 +102,13 @@ def test_the_forms_time_is_each_visitors_own():
     with time_machine.travel(timezone.now() + timedelta(seconds=7), tick=False):
         later = ISSUED.search(html(visitor(), post.get_absolute_url())).group()
     assert first != later
+
+
+def test_the_kept_forms_time_is_drawn_as_the_form_draws_it():
+    post = make_post()
+    token = sign_form_time(1_700_000_000)
+    form = CommentForm(initial={"issued": token}, post=post, policy=ReplyPolicy.current())
+    assert issued_input(token) == str(form["issued"])
 
 
 # --- A change shows on the next request -----------------------------------------------------
