@@ -61,6 +61,8 @@ class PublishedPostsView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(heading=self.heading, intro=self.intro, empty_message=self.empty_message)
+        # Nothing on a list is any one visitor's: kept whole for them (templates/base.html).
+        context["same_for_every_visitor"] = True
         if (page := context.get("page_obj")) is not None:
             context["page_range"] = page.paginator.get_elided_page_range(page.number)
         return context
