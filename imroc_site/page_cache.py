@@ -3,11 +3,12 @@
 Every visitor without cookies gets the same bytes (SharedCacheMiddleware's rule, which is what
 lets a shared HTTP cache keep them), so the app can keep them too: a page is rendered once and
 served again from the cache (Django's default cache: the process's memory, or Redis shared by
-every app server when REDIS_URL is set) until content changes. The key holds
-news.freshness.content_last_modified(), which moves on every save and delete anywhere and at
-each moment a post appears, expires or its event ends, so a change shows on the very next
-request, from every server. PAGE_CACHE_SECONDS bounds how long an entry lives besides (what
-depends on the clock alone, such as the reply form's rounded time, moves on within it).
+every app server when REDIS_URL is set) until content changes. The key
+(news.freshness.content_key) holds news.freshness.content_last_modified(), which moves on
+every save and delete anywhere and at each moment a post appears, expires or its event ends,
+so a change shows on the very next request, from every server. PAGE_CACHE_SECONDS bounds how
+long an entry lives besides (what depends on the clock alone, such as the reply form's rounded
+time, moves on within it).
 
 Only what SharedCacheMiddleware, just outside it, makes public is kept: a 200 page that sets
 no cookie and whose view chose no Cache-Control of its own (never a private or no-store page,
@@ -16,15 +17,13 @@ its caching headers afresh (the shared cache's lifetime counts from now). Reques
 cookie (staff, a visitor with a reply awaiting moderation) never read it or write to it.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from imroc_site.views import DATABASE_FAULTS
-from news.freshness import content_last_modified
+from news.freshness import content_key
 
 # Pages are small; anything bigger (a sitemap of every post, a feed) is cheaper to redo than
 # to copy in and out of the cache every time.
@@ -39,12 +38,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self._may_use_cache(request):
             return self.get_response(request)
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         try:
-            version = content_last_modified()
+            # The same reading the view's Last-Modified then gives (kept on the request).
+            key = content_key(request, "page", address)
         except DATABASE_FAULTS:
             # The page's own view meets the fault too and answers 503 (DatabaseUnavailable).
             return self.get_response(request)
-        key = self._key(request, version)
         kept = cache.get(key)
         if kept is not None:
             return self._conditional(request, kept)
@@ -61,13 +61,6 @@ class PageCacheMiddleware:
             and "Authorization" not in request.headers
             and not request.path.startswith(self.skipped)
         )
-
-    @staticmethod
-    def _key(request, version) -> str:
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        digest = hashlib.sha256(address.encode()).hexdigest()
-        stamp = version.timestamp() if version else 0
-        return f"page:{digest}:{stamp}"
 
     @staticmethod
     def _may_keep(response) -> bool:

@@ -13,8 +13,13 @@ The shared cache in front (deploy/nginx/) revalidates its copy of a page every s
 both validators back. Last-Modified counts whole seconds, so two changes within one second
 would look like one and the second would never show; the ETag is the same moment to the
 microsecond, and Django lets it decide when both are sent. Both come from one reading.
+
+The same reading names what may be kept for as long as content stays as it is (content_key):
+whole pages for visitors without cookies (imroc_site/page_cache.py), and the parts of pages
+that are the same for every visitor and what those pages look up (news/content_cache.py).
 """
 
+import hashlib
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,6 +95,16 @@ def content_etag(request, *args, **kwargs) -> str | None:
         return None
     changed = content_last_modified(request)
     return None if changed is None else f'W/"{changed.timestamp():.6f}"'
+
+
+def content_key(request, kind: str, *parts) -> str:
+    """A cache key for `kind` and `parts` under the content as it is now: any change to public
+    content, or a moment a post appears or expires, moves the reading and so the key, and what
+    was kept under the old one is never read again (its lifetime ends it)."""
+    changed = content_last_modified(request)
+    stamp = f"{changed.timestamp():.6f}" if changed else "0"
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"{kind}:{stamp}:{digest}"
 
 
 conditional_on_content = condition(etag_func=content_etag, last_modified_func=content_last_modified)

@@ -5,7 +5,7 @@ what each page needs lives in a module named for its job (news.search, news.feed
 news.calendar, news.preview, news.renditions). Over 250 lines for that reason.
 """
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from documents import search_query
-from news import calendar
+from news import calendar, content_cache
 from news.feeds import AtomPostsFeed, PostsFeed
 from news.freshness import conditional_on_content
 from news.kept_counts import KeptCountPaginator
@@ -53,7 +53,9 @@ class PublishedPostsView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(heading=self.heading, intro=self.intro, empty_message=self.empty_message)
-        if page := context.get("page_obj"):
+        # Nothing on a list is any one visitor's: kept whole for them (templates/base.html).
+        context["same_for_every_visitor"] = True
+        if (page := context.get("page_obj")) is not None:
             context["page_range"] = page.paginator.get_elided_page_range(page.number)
         return context
 
@@ -78,7 +80,10 @@ class PostListView(PublishedPostsView):
 
 class CategoryArchiveView(PublishedPostsView):
     def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        slug = self.kwargs["slug"]
+        self.category = content_cache.remembered(
+            self.request, "category", slug, compute=lambda: get_object_or_404(Category, slug=slug)
+        )
         self.heading, self.intro = self.category.name, self.category.description
         self.empty_message = f"There is nothing in {self.category.name} yet."
         posts = super().get_queryset().filter(category=self.category)
@@ -93,7 +98,10 @@ class CategoryArchiveView(PublishedPostsView):
 class TagArchiveView(PublishedPostsView):
     def get_queryset(self):
         # A tag only drafts use is not public either: its page would reveal its name.
-        self.tag = get_object_or_404(Post.objects.published().used_tags(), slug=self.kwargs["slug"])
+        tags, slug = Post.objects.published().used_tags(), self.kwargs["slug"]
+        self.tag = content_cache.remembered(
+            self.request, "tag", slug, compute=lambda: get_object_or_404(tags, slug=slug)
+        )
         self.heading = f"Posts tagged “{self.tag.name}”"
         self.empty_message = f"No published posts are tagged “{self.tag.name}” yet."
         return super().get_queryset().filter(tags__slug=self.tag.slug)
@@ -140,7 +148,13 @@ class PostDetailView(DetailView):
     context_object_name = "post"
 
     def get_queryset(self):
-        return Post.objects.visible_to(self.request.user).for_listing().with_attachments()
+        # Its papers are read by post_page_context, only when the page shows them.
+        return Post.objects.visible_to(self.request.user).for_listing()
+
+    def get_object(self, queryset=None):
+        # Visitors all see the same published post: looked up once while content stays as is.
+        lookup = super().get_object
+        return content_cache.remembered(self.request, "post", self.kwargs["slug"], compute=lookup)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -165,16 +179,34 @@ class PostDetailView(DetailView):
 
 
 def post_page_context(request, post: Post) -> dict:
-    """What a post's page shows besides the post: for this view and the reply form's errors."""
+    """What a post's page shows besides the post: for this view and the reply form's errors.
+
+    Each is looked up only when the page shows it, not when that part comes from a kept
+    fragment (news/content_cache.py)."""
+    is_public = post.is_public
     context = {
         "post": post,
-        "structured_data": post_structured_data(post, request, image_url=sharing_image_url(post)),
+        "post_is_public": is_public,
+        "attachments": cache(lambda: _shown_attachments(post)),
+        "structured_data": cache(
+            lambda: post_structured_data(post, request, image_url=sharing_image_url(post))
+        ),
     }
-    if post.is_public:
+    if is_public:
         shown = ("title", "slug", "published_at")
-        context["previous_post"] = Post.objects.published_before(post).only(*shown).first()
-        context["next_post"] = Post.objects.published_after(post).only(*shown).first()
+        context["previous_post"] = cache(
+            lambda: Post.objects.published_before(post).only(*shown).first()
+        )
+        context["next_post"] = cache(
+            lambda: Post.objects.published_after(post).only(*shown).first()
+        )
     return context
+
+
+def _shown_attachments(post: Post):
+    """The post's papers as the public page shows them (with_attachments: never a staff-only
+    one), in two queries."""
+    return Post.objects.only("pk").with_attachments().get(pk=post.pk).attachments.all()
 
 
 # --- Search ---------------------------------------------------------------------------------
@@ -222,7 +254,8 @@ def preview(request, token):
     elif signed.get("key") != post.preview_key:
         raise Http404("This preview link has been revoked.")
     else:
-        response = render(request, "news/post_detail.html", {"post": post, "is_preview": True})
+        context = {"post": post, "post_is_public": False, "is_preview": True}
+        response = render(request, "news/post_detail.html", context)
     # Whoever holds the link sees an unpublished post: no cache keeps it, no search engine
     # lists it, and no link followed from it passes the token on in a Referer header.
     response["Cache-Control"] = "private, no-store"

@@ -3,7 +3,8 @@ import hashlib
 import re
 
 from django import template
-from django.utils.html import linebreaks, urlize
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from comments.client import form_issued_token
@@ -29,7 +30,10 @@ def _as_int(value) -> int | None:
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, post):
-    """Replies under a post, in threads and pages, and the "Leave a Reply" form."""
+    """Replies under a post, in threads and pages, and the "Leave a Reply" form.
+
+    What is the same for every visitor (the replies, a blank form) is a fragment
+    (news/content_cache.py): the discussion is read only when one must be rendered."""
     request = context["request"]
     policy = ReplyPolicy.current()
     bound_form = context.get("comment_form")
@@ -37,43 +41,61 @@ def comment_section(context, post):
     replying_to = _as_int(
         bound_form["parent"].value() if bound_form else request.GET.get("replytocom")
     )
+    page_asked = _as_int(request.GET.get("cpage"))
     # A moderator sees the pending replies in place, with buttons to decide them; their
     # page is private (a session cookie) and never answered from a visitor's copy.
     moderating = may_moderate(request.user)
-    discussion = discussion_page(
-        post,
-        policy,
-        own_pending_ids(request),
-        request.GET.get("cpage"),
-        showing=replying_to,
-        moderator=moderating,
+    own_ids = own_pending_ids(request)
+    discussion = SimpleLazyObject(
+        lambda: discussion_page(
+            post, policy, own_ids, page_asked, showing=replying_to, moderator=moderating
+        )
     )
-    form = bound_form or _blank_form(request, post, policy, discussion, replying_to)
+    author = remembered_author(request)
+    issued = None if bound_form else form_issued_token(request)
+    # Built only when drawn: a blank form kept as fragments needs only its time, per visitor.
+    form = bound_form or SimpleLazyObject(
+        lambda: _blank_form(request, post, policy, author, issued, discussion, replying_to)
+    )
     return {
         "request": request,
         "post": post,
-        "threads": discussion.threads,
-        "page": discussion.page,
-        "approved_count": reply_count(post),
+        "discussion": discussion,
+        "showing": replying_to,
+        # Replies a moderator or their writer sees waiting are theirs alone.
+        "replies_shared": not (moderating or own_ids),
+        # Not a form with errors, remembered details, or a reply to answer chosen.
+        "form_shared": not (bound_form or any(author.values()) or replying_to is not None),
+        "issued_input": bound_form["issued"] if bound_form else issued_input(issued),
+        "approved_count": functools.partial(reply_count, post),
         "is_open": policy.accepts_replies(post),
         "form": form,
-        "replying_to": _replying_to(form, discussion.comments()),
+        "replying_to": functools.cache(functools.partial(_replying_to, form, discussion)),
         "moderating": moderating,
     }
 
 
-def _blank_form(request, post, policy, discussion, replying_to):
-    answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
-    initial = {"issued": form_issued_token(request), **remembered_author(request)}
+def _blank_form(request, post, policy, author, issued, discussion, replying_to):
+    initial = {"issued": issued, **author}
     initial["remember"] = bool(initial.get("name"))
-    if replying_to in answerable:
-        initial["parent"] = replying_to
+    if replying_to is not None:
+        answerable = {t.comment.pk for t in discussion.all_threads() if t.can_be_answered}
+        if replying_to in answerable:
+            initial["parent"] = replying_to
     return CommentForm(initial=initial, post=post, policy=policy, user=request.user)
 
 
-def _replying_to(form, comments):
+def issued_input(token: str) -> str:
+    """A blank form's `issued` field, as the form draws it (tests/comments hold them equal),
+    without building the form: the one part of a kept reply form drawn for each visitor."""
+    return format_html('<input type="hidden" name="issued" value="{}" id="id_issued">', token)
+
+
+def _replying_to(form, discussion):
     parent_id = _as_int(form["parent"].value())
-    return next((comment for comment in comments if comment.pk == parent_id), None)
+    if parent_id is None:
+        return None
+    return next((comment for comment in discussion.comments() if comment.pk == parent_id), None)
 
 
 @register.filter

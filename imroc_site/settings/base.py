@@ -125,6 +125,10 @@ PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 # change to content shows at once whatever this is: the page is kept per content stamp
 # (imroc_site/page_cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# How long the app keeps a part of a page that is the same for every visitor (a post's body,
+# its replies, a page of a list), for visitors whose page is rendered (they send a cookie), at
+# most (0: never). A change shows at once whatever this is (news/content_cache.py).
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 # --- The shared cache front (issue 14; deploy/nginx/, README "Caching")
 # Seconds a shared cache (the shipped nginx) may serve a public page, image or feed to
 # visitors without cookies before asking the site again (a cheap 304 when nothing changed):
