@@ -28,9 +28,10 @@ from news.freshness import content_last_modified
 KEPT_SECONDS = 600
 
 
-def kept_count(queryset: QuerySet) -> int:
-    """queryset.count(), asked of the database once per change of content."""
-    changed = content_last_modified()
+def kept_count(queryset: QuerySet, request=None) -> int:
+    """queryset.count(), asked of the database once per change of content (as `request` read
+    it, when there is one: a page reads the content's moment once)."""
+    changed = content_last_modified(request)
     if changed is None:
         return queryset.count()
     key = _key(queryset, changed)
@@ -44,10 +45,14 @@ def kept_count(queryset: QuerySet) -> int:
 class KeptCountPaginator(Paginator):
     """A Paginator of a public list whose count is kept until content changes."""
 
+    def __init__(self, object_list, per_page, *, request=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.request = request
+
     @cached_property
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
-            return kept_count(self.object_list)
+            return kept_count(self.object_list, self.request)
         return super().count
 
 

@@ -42,13 +42,15 @@ class PublishedPostsView(ListView):
     template_name = "news/post_list.html"
     context_object_name = "posts"
     paginate_by: int | None = 10
-    paginator_class = KeptCountPaginator
     heading = "All news and events"
     intro = ""
     empty_message = "Nothing has been published here yet. Please come back soon."
 
     def get_queryset(self):
         return Post.objects.published().for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KeptCountPaginator(queryset, per_page, request=self.request, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
