@@ -137,8 +137,8 @@ class CompiledCount:
             statement = _compile(self.build, len(keys), using)
             if statement is not None:
                 # As Django counts a query with DISTINCT or LIMIT: over it as a subquery.
-                # The ORM's own SQL, its values passed apart: nothing typed is in the text.
-                counted = f"SELECT COUNT(*) FROM ({statement.sql}) counted"  # noqa: S608 # nosec B608
+                sql = statement.sql
+                counted = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608 # nosec B608 # the ORM's SQL, values apart
                 statement = dataclasses.replace(statement, sql=counted)
             self._statements[slot] = statement
         statement = self._statements[slot]
