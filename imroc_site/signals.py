@@ -23,6 +23,8 @@ SHOWN_ON_PAGES = [
     "taggit.TaggedItem",
     "documents.Document",
     "documents.DocumentVersion",
+    # Closing replies after N days shows on every post page (the form or "Replies are closed").
+    "comments.DiscussionSettings",
 ]
 
 

@@ -188,7 +188,11 @@ class PostQuerySet(models.QuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "attachments",
-                queryset=shown.select_related("document").order_by("position", "pk"),
+                # A paper's text (all its pages, extracted for search) is never shown with a
+                # post: hundreds of kilobytes each, left in the database.
+                queryset=shown.select_related("document")
+                .defer("document__text")
+                .order_by("position", "pk"),
             )
         )
 

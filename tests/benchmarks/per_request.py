@@ -90,8 +90,11 @@ def start_ours(folder: Path, posts: int, replies: int, pdf: Path):
         COMMENTS_FLOOD_SECONDS="0",
         COMMENTS_HOURLY_LIMIT="100000000",
         ALLOWED_HOSTS="127.0.0.1",
-        # As in production (deploy/production.env.example): emails are queued, not sent inline.
+        # As in production (deploy/production.env.example): emails are queued, not sent inline,
+        # and downloads counted in this machine's spool file, folded into the database later.
         TASKS_QUEUE="database",
+        DOCUMENTS_COUNT_DOWNLOADS="spool",
+        DOCUMENTS_COUNT_SPOOL=str(folder / "download-counts"),
     )
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.services import moderate
 from news import services
 from news.models import Post
@@ -68,6 +68,17 @@ def test_an_approved_reply_shows_on_the_next_request(client, admin_user):
     moderate(Comment.objects.filter(pk=reply.pk), status=Comment.Status.APPROVED, by=admin_user)
 
     assert "Thank you for this." in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_replies_closed_by_age_show_on_the_next_request(client):
+    post = make_post(days_ago=30)
+    assert "Replies are closed" not in client.get(post.get_absolute_url()).content.decode()
+
+    rules = DiscussionSettings.current()
+    rules.close_after_days = 14
+    rules.save()
+
+    assert "Replies are closed" in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_a_scheduled_post_appears_at_its_time_without_a_save(client):
