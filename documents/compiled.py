@@ -24,10 +24,11 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
 
 # Keys no row has: found among the parameters to learn where the real keys go.
@@ -85,11 +86,11 @@ def _compile(queryset_of: Callable[..., QuerySet], count: int, alias: str) -> _S
     return _Statement(sql, tuple(params), tuple(keys_at), tuple(now_at))
 
 
-class CompiledQuery:
+class CompiledQuery[M: Model]:
     """`build(key)` gives a queryset of `fields` of one model; `get(key)` is its first row as
     an instance with those fields loaded (the others deferred), or None."""
 
-    def __init__(self, model: type[Model], fields: Sequence[str], build: Callable[..., QuerySet]):
+    def __init__(self, model: type[M], fields: Sequence[str], build: Callable[..., QuerySet]):
         self.model = model
         self.fields = tuple(fields)
         self.build = build
@@ -100,7 +101,7 @@ class CompiledQuery:
     def _queryset(self, key) -> QuerySet:
         return self.build(key).order_by().values_list(*self.fields)
 
-    def get(self, key, using: str = "default") -> Model | None:
+    def get(self, key, using: str = "default") -> M | None:
         connection = connections[using]
         slot = (using, connection.vendor)
         if slot not in self._statements:
@@ -117,7 +118,7 @@ class CompiledQuery:
         if values is None:
             return None
         # The attribute names the ORM would set ("uploaded_by_id" for a ForeignKey).
-        names = [self.model._meta.get_field(name).attname for name in self.fields]
+        names = [_field(self.model, name).attname for name in self.fields]
         return self.model.from_db(using, names, values)
 
 
@@ -168,8 +169,7 @@ def _converters(connection, model: type[Model], fields: Sequence[str]) -> tuple[
     """Per column, (expression, converters) as the ORM's compiler applies them."""
     columns = []
     for name in fields:
-        field = model._meta.get_field(name)
-        expression = field.get_col(model._meta.db_table)
+        expression = _field(model, name).get_col(model._meta.db_table)
         found = connection.ops.get_db_converters(expression) + expression.get_db_converters(
             connection
         )
@@ -183,3 +183,8 @@ def _converted(connection, converters: tuple[tuple, ...], row) -> list:
         for converter in column_converters:
             values[i] = converter(values[i], expression, connection)
     return values
+
+
+def _field(model: type[Model], name: str) -> Field:
+    # Only a model's own columns are ever named here, never a reverse relation.
+    return cast(Field, model._meta.get_field(name))

@@ -59,8 +59,8 @@ class KeptCountPaginator(Paginator):
 def _key(queryset: QuerySet, changed: datetime) -> str:
     sql, params = queryset.query.sql_with_params()
     now = timezone.now()
-    params = ["now" if _between(param, changed, now) else repr(param) for param in params]
-    text = "\n".join([connections[queryset.db].alias, sql, *params])
+    shown = ["now" if _between(param, changed, now) else repr(param) for param in params]
+    text = "\n".join([connections[queryset.db].alias, sql, *shown])
     digest = hashlib.sha256(text.encode()).hexdigest()
     return f"kept-count:{changed.timestamp():.6f}:{digest}"
 

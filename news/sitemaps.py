@@ -22,7 +22,8 @@ class KeptCountSitemap(PagedSitemap):
 
     @property
     def paginator(self):
-        return KeptCountPaginator(self._items(), self.limit)
+        # Django's own list of the section (with its languages), as its paginator reads it.
+        return KeptCountPaginator(self._items(), self.limit)  # type: ignore[attr-defined]
 
 
 class PostSitemap(KeptCountSitemap):

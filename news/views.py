@@ -49,8 +49,15 @@ class PublishedPostsView(ListView):
     def get_queryset(self):
         return Post.objects.published().for_listing()
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return KeptCountPaginator(queryset, per_page, request=self.request, **kwargs)
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return KeptCountPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            request=self.request,
+            **kwargs,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -66,7 +66,7 @@ def comment_section(context, post):
         "replies_shared": not (moderating or own_ids),
         # Not a form with errors, remembered details, or a reply to answer chosen.
         "form_shared": not (bound_form or any(author.values()) or replying_to is not None),
-        "issued_input": bound_form["issued"] if bound_form else issued_input(issued),
+        "issued_input": bound_form["issued"] if bound_form else issued_input(issued or ""),
         "approved_count": functools.partial(reply_count, post),
         "is_open": policy.accepts_replies(post),
         "form": form,
