@@ -52,7 +52,11 @@ def comment_section(context, post):
         )
     )
     author = remembered_author(request)
-    issued = None if bound_form else form_issued_token(request)
+    if bound_form:
+        issued, issued_field = None, bound_form["issued"]
+    else:
+        issued = form_issued_token(request)
+        issued_field = issued_input(issued)
     # Built only when drawn: a blank form kept as fragments needs only its time, per visitor.
     form = bound_form or SimpleLazyObject(
         lambda: _blank_form(request, post, policy, author, issued, discussion, replying_to)
@@ -66,7 +70,7 @@ def comment_section(context, post):
         "replies_shared": not (moderating or own_ids),
         # Not a form with errors, remembered details, or a reply to answer chosen.
         "form_shared": not (bound_form or any(author.values()) or replying_to is not None),
-        "issued_input": bound_form["issued"] if bound_form else issued_input(issued or ""),
+        "issued_input": issued_field,
         "approved_count": functools.partial(reply_count, post),
         "is_open": policy.accepts_replies(post),
         "form": form,
