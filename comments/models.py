@@ -9,7 +9,7 @@ together (the settings and preferences exist only for the replies).
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +33,12 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def given_with(self, email: str):
+        """Replies given with this email address, whatever its case. Both sides in lower case,
+        so the index on the address in lower case (comment_email_idx) answers: email__iexact
+        is a LIKE on SQLite, which no index serves, and a scan of every reply at a million."""
+        return self.alias(email_key=Lower("email")).filter(email_key=Lower(models.Value(email)))
 
     def visible_to(self, own_pending_ids=(), *, moderator: bool = False):
         """Approved replies, plus the visitor's own replies still waiting for a decision.
@@ -153,7 +159,7 @@ class Comment(models.Model):
             models.Index(fields=["post", "status", "submitted_at"], name="comment_thread_idx"),
             models.Index(fields=["status", "-submitted_at"], name="comment_queue_idx"),
             models.Index(fields=["ip_address", "submitted_at"], name="comment_flood_idx"),
-            models.Index(fields=["email", "status"], name="comment_author_idx"),
+            models.Index(Lower("email"), "status", "post", name="comment_email_idx"),
             models.Index(fields=["post", "thread_key"], name="comment_conversation_idx"),
         ]
         constraints = [

@@ -17,7 +17,7 @@ def comments_by(email: str) -> QuerySet:
     email = email.strip()
     if not email:
         return Comment.objects.none()
-    return Comment.objects.filter(email__iexact=email)
+    return Comment.objects.given_with(email)
 
 
 def export_personal_data(email: str) -> dict:

@@ -6,9 +6,10 @@ definition (`Document.objects.public()`, two EXISTS with a post's state inside) 
 that question for one paper on every request, so `CompiledQuery` keeps the SQL the ORM wrote
 and only swaps its values:
 
-- the keys: the queryset is built once with markers (`MARKER`, `MARKER - 1`, …) as the
-  looked-up values, and each run puts its keys in those parameters' places (a marker found
-  other than exactly once: not kept);
+- the keys: the queryset is built once with markers as the looked-up values, one of each
+  key's kind (`MARKER`, `MARKER - 1`, … for numbers; text no one types; moments in 1901),
+  and each run puts its keys in those parameters' places, a moment as the database takes it
+  (a marker found other than exactly once: not kept);
 - the clock: a definition that reads `timezone.now()` (a post is public once its time has
   come) leaves that moment among the parameters. Every datetime parameter that falls within
   the building of the query is that `now`, and each run puts the current moment there, so the
@@ -16,14 +17,15 @@ and only swaps its values:
   (a moment derived from now, a fixed date) cannot be vouched for: such a query is never
   kept, and runs through the ORM every time.
 
-`CompiledCount` does the same for a count (a reply's page: the conversations before it).
+`CompiledCount` does the same for a count (a reply's page: the conversations before it;
+the replies from one address since a moment, for the flood rules).
 The definition stays said once, in the queryset; this only remembers its SQL.
 """
 
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from django.core.exceptions import EmptyResultSet
@@ -33,10 +35,29 @@ from django.utils import timezone
 
 # Keys no row has: found among the parameters to learn where the real keys go.
 MARKER = -7_355_608_131
+MARKER_TEXT = "\x1fkey {}\x1f"
+MARKER_MOMENT = datetime(1901, 1, 1, tzinfo=UTC)
+
+# The kinds of key a statement is written for; each kind of keys gets its own statement.
+NUMBER, TEXT, MOMENT = "number", "text", "moment"
 
 
-def _markers(count: int) -> list[int]:
-    return [MARKER - i for i in range(count)]
+def _kind(key) -> str:
+    if isinstance(key, datetime):
+        return MOMENT
+    return TEXT if isinstance(key, str) else NUMBER
+
+
+def _markers(kinds: Sequence[str]) -> list:
+    markers: list = []
+    for i, kind in enumerate(kinds):
+        if kind == MOMENT:
+            markers.append(MARKER_MOMENT + timedelta(seconds=i))
+        elif kind == TEXT:
+            markers.append(MARKER_TEXT.format(i))
+        else:
+            markers.append(MARKER - i)
+    return markers
 
 
 @dataclass(frozen=True)
@@ -45,11 +66,12 @@ class _Statement:
     params: tuple
     keys_at: tuple[int, ...]  # where each key goes, in order
     now_at: tuple[int, ...]
+    kinds: tuple[str, ...]
 
     def run(self, connection, keys) -> list:
         params = list(self.params)
-        for i, key in zip(self.keys_at, keys, strict=True):
-            params[i] = key
+        for i, kind, key in zip(self.keys_at, self.kinds, keys, strict=True):
+            params[i] = connection.ops.adapt_datetimefield_value(key) if kind == MOMENT else key
         if self.now_at:
             now = connection.ops.adapt_datetimefield_value(timezone.now())
             for i in self.now_at:
@@ -59,31 +81,36 @@ class _Statement:
             return cursor.fetchall()
 
 
-def _compile(queryset_of: Callable[..., QuerySet], count: int, alias: str) -> _Statement | None:
-    """The SQL of `queryset_of(*keys)` for `count` keys, or None where it cannot be vouched
-    for: a key not found exactly once, or a moment other than now among the parameters."""
-    markers = _markers(count)
+def _compile(
+    queryset_of: Callable[..., QuerySet], kinds: tuple[str, ...], alias: str
+) -> _Statement | None:
+    """The SQL of `queryset_of(*keys)` for keys of these kinds, or None where it cannot be
+    vouched for: a key not found exactly once, or a moment other than now among the
+    parameters that is not a key."""
+    markers = _markers(kinds)
     before = timezone.now()
     try:
         sql, params = queryset_of(*markers).using(alias).query.sql_with_params()
     except EmptyResultSet:  # no SQL at all (`pk__in=[]`): the ORM answers without asking
         return None
     after = timezone.now()
+    ops = connections[alias].ops
     keys_at = []
-    for marker in markers:
-        found = [i for i, value in enumerate(params) if value == marker]
+    for kind, marker in zip(kinds, markers, strict=True):
+        sent = ops.adapt_datetimefield_value(marker) if kind == MOMENT else marker
+        found = [i for i, value in enumerate(params) if value == sent]
         if len(found) != 1:
             return None
         keys_at.append(found[0])
     now_at = []
     for i, value in enumerate(params):
         moment = _as_datetime(value)
-        if moment is None:
+        if moment is None or i in keys_at:
             continue
         if not before <= moment <= after:
             return None
         now_at.append(i)
-    return _Statement(sql, tuple(params), tuple(keys_at), tuple(now_at))
+    return _Statement(sql, tuple(params), tuple(keys_at), tuple(now_at), kinds)
 
 
 class CompiledQuery[M: Model]:
@@ -95,17 +122,17 @@ class CompiledQuery[M: Model]:
         self.fields = tuple(fields)
         self.build = build
         # One statement per database alias and engine: the SQL is the engine's own dialect.
-        self._statements: dict[tuple[str, str], _Statement | None] = {}
-        self._converters: dict[tuple[str, str], tuple[tuple, ...]] = {}
+        self._statements: dict[tuple[str, str, str], _Statement | None] = {}
+        self._converters: dict[tuple[str, str, str], tuple[tuple, ...]] = {}
 
     def _queryset(self, key) -> QuerySet:
         return self.build(key).order_by().values_list(*self.fields)
 
     def get(self, key, using: str = "default") -> M | None:
         connection = connections[using]
-        slot = (using, connection.vendor)
+        slot = (using, connection.vendor, _kind(key))
         if slot not in self._statements:
-            self._statements[slot] = _compile(self._queryset, 1, using)
+            self._statements[slot] = _compile(self._queryset, (_kind(key),), using)
             self._converters[slot] = _converters(connection, self.model, self.fields)
         statement = self._statements[slot]
         if statement is None:
@@ -129,13 +156,21 @@ class CompiledCount:
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self._statements: dict[tuple[str, str, int], _Statement | None] = {}
+        self._statements: dict[tuple[str, str, tuple[str, ...]], _Statement | None] = {}
+
+    def _counted(self, *keys) -> QuerySet:
+        # Unordered, as Django counts: an ORDER BY inside the count could make the planner
+        # walk the index of that order instead of the one that finds the rows (a slice keeps
+        # its order: the rows it takes depend on it).
+        queryset = self.build(*keys)
+        return queryset if queryset.query.is_sliced else queryset.order_by()
 
     def count(self, *keys, using: str = "default") -> int:
         connection = connections[using]
-        slot = (using, connection.vendor, len(keys))
+        kinds = tuple(_kind(key) for key in keys)
+        slot = (using, connection.vendor, kinds)
         if slot not in self._statements:
-            statement = _compile(self.build, len(keys), using)
+            statement = _compile(self._counted, kinds, using)
             if statement is not None:
                 # As Django counts a query with DISTINCT or LIMIT: over it as a subquery.
                 sql = statement.sql
