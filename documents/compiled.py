@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
 from django.utils import timezone
@@ -92,6 +92,10 @@ def _compile(
     try:
         sql, params = queryset_of(*markers).using(alias).query.sql_with_params()
     except EmptyResultSet:  # no SQL at all (`pk__in=[]`): the ORM answers without asking
+        return None
+    except (ValueError, TypeError, ValidationError):
+        # A field that checks its value as it is sent refused the marker (PostgreSQL's
+        # address field takes only an address): the ORM writes this one each time.
         return None
     after = timezone.now()
     ops = connections[alias].ops

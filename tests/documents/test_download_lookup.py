@@ -145,3 +145,17 @@ def test_text_and_moments_are_keys_too_put_in_as_the_database_takes_them():
     assert counted.count("New", timezone.now() + timedelta(days=1)) == 0
     (statement,) = counted._statements.values()
     assert statement is not None and statement.kinds == ("text", "moment")
+
+
+def test_a_key_its_field_refuses_as_a_marker_is_asked_through_the_orm_each_time():
+    """A field that checks what it is sent (a moment given as text, PostgreSQL's address
+    field) refuses the marker: nothing is kept, and the answer is still the ORM's."""
+    paper = make_document()
+
+    def uploaded_at(moment):
+        return Document.objects.filter(uploaded_at=moment)
+
+    counted = CompiledCount(uploaded_at)
+    assert counted.count(paper.uploaded_at.isoformat()) == 1
+    assert counted.count("2001-01-01T00:00:00+00:00") == 0
+    assert list(counted._statements.values()) == [None]
