@@ -18,10 +18,10 @@ cookie (staff, a visitor with a reply awaiting moderation) never read it or writ
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from freshness import kept
 from imroc_site.views import DATABASE_FAULTS
 from news.freshness import content_key
 
@@ -45,12 +45,12 @@ class PageCacheMiddleware:
         except DATABASE_FAULTS:
             # The page's own view meets the fault too and answers 503 (DatabaseUnavailable).
             return self.get_response(request)
-        kept = cache.get(key)
-        if kept is not None:
-            return self._conditional(request, kept)
+        page = kept.read(key)
+        if page is not None:
+            return self._conditional(request, page)
         response = self.get_response(request)
         if request.method == "GET" and self._may_keep(response):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            kept.keep(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
     def _may_use_cache(self, request) -> bool:

@@ -18,8 +18,8 @@ fragments, or names in the fragment's condition.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 
+from freshness import kept
 from news.freshness import content_key
 
 
@@ -36,10 +36,10 @@ def remembered(request, kind: str, *parts, compute):
     if not shared_with_visitors(request):
         return compute()
     key = content_key(request, kind, *parts)
-    value = cache.get(key)
+    value = kept.read(key)
     if value is None:
         value = compute()
-        cache.set(key, value, settings.FRAGMENT_CACHE_SECONDS)
+        kept.keep(key, value, settings.FRAGMENT_CACHE_SECONDS)
     return value
 
 
@@ -58,8 +58,8 @@ def fragment(request, name: str, vary_on: tuple, render, *, sitewide: bool = Fal
         key = f"fragment:{name}:" + hashlib.sha256(repr((host, *vary_on)).encode()).hexdigest()
     else:
         key = content_key(request, "fragment", name, host + request.get_full_path(), *vary_on)
-    html = cache.get(key)
+    html = kept.read(key)
     if html is None:
         html = render()
-        cache.set(key, html, settings.FRAGMENT_CACHE_SECONDS)
+        kept.keep(key, html, settings.FRAGMENT_CACHE_SECONDS)
     return html

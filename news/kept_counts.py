@@ -15,13 +15,13 @@ moments read), so such a moment is written "now" in the key and the kept count i
 import hashlib
 from datetime import UTC, datetime
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from freshness import kept
 from news.freshness import content_last_modified
 
 # Bounds how long an unused count stays in the cache; a change replaces it at once anyway.
@@ -35,10 +35,10 @@ def kept_count(queryset: QuerySet, request=None) -> int:
     if changed is None:
         return queryset.count()
     key = _key(queryset, changed)
-    count = cache.get(key)
+    count = kept.read(key)
     if count is None:
         count = queryset.count()
-        cache.set(key, count, KEPT_SECONDS)
+        kept.keep(key, count, KEPT_SECONDS)
     return count
 
 
