@@ -20,6 +20,7 @@ import hashlib
 from django.conf import settings
 
 from freshness import kept
+from freshness.release import release
 from news.freshness import content_key
 
 
@@ -55,7 +56,8 @@ def fragment(request, name: str, vary_on: tuple, render, *, sitewide: bool = Fal
         return render()
     host = f"{request.scheme}://{request.get_host()}"
     if sitewide:
-        key = f"fragment:{name}:" + hashlib.sha256(repr((host, *vary_on)).encode()).hexdigest()
+        parts = (release(), host, *vary_on)
+        key = f"fragment:{name}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     else:
         key = content_key(request, "fragment", name, host + request.get_full_path(), *vary_on)
     html = kept.read(key)

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.views.decorators.http import condition
 
+from freshness.release import release
 from freshness.stamp import site_changed_at
 from news.conditions import upcoming_condition
 from news.models import Post
@@ -94,7 +95,8 @@ def content_etag(request, *args, **kwargs) -> str | None:
     if request.COOKIES:
         return None
     changed = content_last_modified(request)
-    return None if changed is None else f'W/"{changed.timestamp():.6f}"'
+    # The release too: after an upgrade, a copy kept from before it is not "still current".
+    return None if changed is None else f'W/"{release()}-{changed.timestamp():.6f}"'
 
 
 def content_key(request, kind: str, *parts) -> str:
@@ -104,7 +106,7 @@ def content_key(request, kind: str, *parts) -> str:
     changed = content_last_modified(request)
     stamp = f"{changed.timestamp():.6f}" if changed else "0"
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    return f"{kind}:{stamp}:{digest}"
+    return f"{kind}:{release()}:{stamp}:{digest}"
 
 
 conditional_on_content = condition(etag_func=content_etag, last_modified_func=content_last_modified)

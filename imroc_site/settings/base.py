@@ -129,6 +129,10 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 # its replies, a page of a list), for visitors whose page is rendered (they send a cookie), at
 # most (0: never). A change shows at once whatever this is (news/content_cache.py).
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
+# The running release's name, part of every kept page's key and ETag (freshness/release.py),
+# so an upgrade never serves what the release before it kept. Empty: a digest of the code
+# and templates, the same on every machine running the same files.
+RELEASE = env.str("RELEASE", default="")
 # --- The shared cache front (issue 14; deploy/nginx/, README "Caching")
 # Seconds a shared cache (the shipped nginx) may serve a public page, image or feed to
 # visitors without cookies before asking the site again (a cheap 304 when nothing changed):
