@@ -74,3 +74,18 @@ def test_the_news_list_numbers_its_pages_by_the_current_count(client, admin_user
 
     unpublish(Post.objects.filter(pk=newest.pk), by=admin_user)
     assert b"page=2" not in client.get(news).content
+
+
+def test_the_same_rows_in_another_order_or_with_their_relations_share_one_count():
+    """The key names which rows are counted, not how they are shown: a list ordered otherwise,
+    or loading its categories, asks no second COUNT; a slice or a filter is another count."""
+    for _ in range(3):
+        make_post()
+    published = Post.objects.published()
+
+    assert counts_run(published.order_by("pk")) == (3, 1)
+    assert counts_run(published.order_by("-published_at").select_related("category")) == (3, 0)
+    assert counts_run(published.for_listing()) == (3, 0)
+    assert counts_run(published.order_by("pk")[:2]) == (2, 1)
+    assert counts_run(published.order_by("pk")[1:]) == (2, 1)
+    assert counts_run(published.filter(title__startswith="Nothing")) == (0, 1)
