@@ -12,9 +12,10 @@ and only swaps its values:
 - the clock: a definition that reads `timezone.now()` (a post is public once its time has
   come) leaves that moment among the parameters. Every datetime parameter that falls within
   the building of the query is that `now`, and each run puts the current moment there, so the
-  answer is exactly the ORM's own at that moment. A datetime parameter outside that window
-  (a moment derived from now, a fixed date) cannot be vouched for: such a query is never
-  kept, and runs through the ORM every time.
+  answer is exactly the ORM's own at that moment. A moment a fixed time before now (a reply
+  held in the last five minutes) is kept the same way when the caller names that time
+  (`ago`). Any other datetime parameter (a fixed date, a moment derived otherwise) cannot be
+  vouched for: such a query is never kept, and runs through the ORM every time.
 
 `CompiledCount` does the same for a count (a reply's page: the conversations before it).
 The definition stays said once, in the queryset; this only remembers its SQL.
@@ -23,7 +24,7 @@ The definition stays said once, in the queryset; this only remembers its SQL.
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from django.core.exceptions import EmptyResultSet
@@ -44,24 +45,27 @@ class _Statement:
     sql: str
     params: tuple
     keys_at: tuple[int, ...]  # where each key goes, in order
-    now_at: tuple[int, ...]
+    now_at: tuple[tuple[int, timedelta], ...]  # where the clock goes, and how long before now
 
     def run(self, connection, keys) -> list:
         params = list(self.params)
         for i, key in zip(self.keys_at, keys, strict=True):
             params[i] = key
         if self.now_at:
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            for i in self.now_at:
-                params[i] = now
+            now = timezone.now()
+            for i, ago in self.now_at:
+                params[i] = connection.ops.adapt_datetimefield_value(now - ago)
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             return cursor.fetchall()
 
 
-def _compile(queryset_of: Callable[..., QuerySet], count: int, alias: str) -> _Statement | None:
+def _compile(
+    queryset_of: Callable[..., QuerySet], count: int, alias: str, ago: Sequence[timedelta] = ()
+) -> _Statement | None:
     """The SQL of `queryset_of(*keys)` for `count` keys, or None where it cannot be vouched
-    for: a key not found exactly once, or a moment other than now among the parameters."""
+    for: a key not found exactly once, or a moment other than now, or now less one of `ago`,
+    among the parameters."""
     markers = _markers(count)
     before = timezone.now()
     try:
@@ -80,9 +84,10 @@ def _compile(queryset_of: Callable[..., QuerySet], count: int, alias: str) -> _S
         moment = _as_datetime(value)
         if moment is None:
             continue
-        if not before <= moment <= after:
+        offsets = [offset for offset in (timedelta(0), *ago) if before <= moment + offset <= after]
+        if len(offsets) != 1:
             return None
-        now_at.append(i)
+        now_at.append((i, offsets[0]))
     return _Statement(sql, tuple(params), tuple(keys_at), tuple(now_at))
 
 
@@ -125,17 +130,18 @@ class CompiledQuery[M: Model]:
 class CompiledCount:
     """`count(*keys)`: how many rows `build(*keys)` has, as `build(*keys).count()` would say,
     from SQL written once per process for each number of keys (a list of ids of any length
-    passes its ids as keys)."""
+    passes its ids as keys). `ago`: the times before now that `build` reads moments at."""
 
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], *, ago: Sequence[timedelta] = ()):
         self.build = build
+        self.ago = tuple(ago)
         self._statements: dict[tuple[str, str, int], _Statement | None] = {}
 
     def count(self, *keys, using: str = "default") -> int:
         connection = connections[using]
         slot = (using, connection.vendor, len(keys))
         if slot not in self._statements:
-            statement = _compile(self.build, len(keys), using)
+            statement = _compile(self.build, len(keys), using, self.ago)
             if statement is not None:
                 # As Django counts a query with DISTINCT or LIMIT: over it as a subquery.
                 sql = statement.sql

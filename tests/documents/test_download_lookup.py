@@ -110,6 +110,20 @@ def test_a_query_with_a_moment_it_cannot_vouch_for_is_never_kept():
     assert list(compiled._statements.values()) == [None]
 
 
+def test_a_moment_a_named_time_before_now_is_kept_and_moves_with_the_clock():
+    day = timedelta(days=1)
+    counted = CompiledCount(
+        lambda: Document.objects.filter(uploaded_at__gte=timezone.now() - day), ago=[day]
+    )
+    make_document()
+
+    assert counted.count() == 1
+    with time_machine.travel(timezone.now() + day + timedelta(seconds=1)):
+        assert counted.count() == 0
+    (statement,) = counted._statements.values()
+    assert statement.now_at == ((0, day),)
+
+
 def test_a_compiled_count_agrees_with_the_orm_for_any_number_of_ids():
     papers = [make_document(title=f"Paper {n}") for n in range(4)]
     ids = [paper.pk for paper in papers]
