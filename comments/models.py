@@ -40,6 +40,10 @@ class CommentQuerySet(models.QuerySet):
         is a LIKE on SQLite, which no index serves, and a scan of every reply at a million."""
         return self.alias(email_key=Lower("email")).filter(email_key=Lower(models.Value(email)))
 
+    def untold(self):
+        """Held replies the moderators have not yet been told of (comments/announcements.py)."""
+        return self.pending().filter(moderators_told=False)
+
     def visible_to(self, own_pending_ids=(), *, moderator: bool = False):
         """Approved replies, plus the visitor's own replies still waiting for a decision.
 
@@ -134,6 +138,11 @@ class Comment(models.Model):
     post_author_notified = models.BooleanField(
         default=False, editable=False, help_text="The post's author has been told of it."
     )
+    # False only while a held reply waits for the task that announces it to the moderators;
+    # a reply not held is saved True, as there is nothing to tell (comments/announcements.py).
+    moderators_told = models.BooleanField(
+        "moderators have been told of this held reply", default=False, editable=False
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True, editable=False)
@@ -161,6 +170,13 @@ class Comment(models.Model):
             models.Index(fields=["ip_address", "submitted_at"], name="comment_flood_idx"),
             models.Index(Lower("email"), "status", "post", name="comment_email_idx"),
             models.Index(fields=["post", "thread_key"], name="comment_conversation_idx"),
+            # Read on every held reply (is an announcement already on its way?) and by the
+            # task that claims them: a few rows at most, however many replies there are.
+            models.Index(
+                fields=["submitted_at"],
+                name="comment_untold_idx",
+                condition=models.Q(status="pending", moderators_told=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -34,14 +34,15 @@ def _after_the_reply_is_saved(notify):
 
 
 @_after_the_reply_is_saved
-def reply_held(comment_id: int) -> None:
-    """A reply waits for moderation: tell the moderators who want each one.
+def reply_held() -> None:
+    """Replies wait for moderation: tell the moderators who want each one.
 
-    One task, whoever the moderators are: the worker finds them and writes each email
-    (tasks.TO_EACH_MODERATOR), so the request that saved the reply does neither. Each email
-    reads the reply when written (emails.held_reply), and says nothing of one decided or
+    One task, whoever the moderators are and however many replies it finds: the worker claims
+    every reply held untold (announcements.claim_untold), finds the moderators and writes each
+    email (tasks.TO_EACH_MODERATOR), so the request that saved a reply does none of that. Each
+    email reads its reply when written (emails.held_reply), and says nothing of one decided or
     erased by then."""
-    queue_email(TO_EACH_MODERATOR, comment_id=comment_id)
+    queue_email(TO_EACH_MODERATOR)
 
 
 def send_digest() -> tuple[int, int]:

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from comments import notifications
+from comments.announcements import announcement_due
 from comments.models import Comment
 from freshness.stamp import mark_site_changed
 
@@ -25,26 +26,32 @@ def submit_comment(
     notify_on_approval: bool = False,
 ) -> Comment:
     """Save a reply with the status the rules gave it, and tell whoever needs to know."""
-    comment = Comment.objects.create(
-        post=post,
-        parent=parent,
-        ancestry=parent.ancestry_for_child() if parent else "",
-        thread_key=parent.conversation_key if parent else None,
-        name=name,
-        email=email,
-        website=website,
-        text=text,
-        user=user,
-        status=status,
-        reason=reason,
-        ip_address=ip_address,
-        user_agent=user_agent[:500],
-        notify_on_approval=notify_on_approval,
-    )
-    if status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notifications.reply_held(comment.pk))
-    elif status == Comment.Status.APPROVED:
-        transaction.on_commit(lambda: notifications.replies_published([comment.pk]))
+    held = status == Comment.Status.PENDING
+    # One transaction, the caller's if there is one (no savepoint, so no more queries), so the
+    # check for an announcement on its way and the reply's INSERT are made under one lock.
+    with transaction.atomic(savepoint=False):
+        announce = held and announcement_due()
+        comment = Comment.objects.create(
+            post=post,
+            parent=parent,
+            ancestry=parent.ancestry_for_child() if parent else "",
+            thread_key=parent.conversation_key if parent else None,
+            name=name,
+            email=email,
+            website=website,
+            text=text,
+            user=user,
+            status=status,
+            reason=reason,
+            ip_address=ip_address,
+            user_agent=user_agent[:500],
+            notify_on_approval=notify_on_approval,
+            moderators_told=not held,  # a reply not held leaves moderators nothing to be told
+        )
+        if announce:
+            transaction.on_commit(notifications.reply_held)
+        elif status == Comment.Status.APPROVED:
+            transaction.on_commit(lambda: notifications.replies_published([comment.pk]))
     return comment
 
 

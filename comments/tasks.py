@@ -12,6 +12,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from comments.announcements import claim_untold
 from comments.emails import REPLY_HELD, compose
 from comments.models import ModeratorPreference
 from comments.moderators import moderators_to_email
@@ -20,7 +21,7 @@ logger = logging.getLogger("comments.mail")
 
 Delivery = ModeratorPreference.Delivery
 
-# A kind of its own: a held reply's email to each moderator who wants one (see send_email).
+# A kind of its own: each held reply's email to each moderator who wants one (see send_email).
 TO_EACH_MODERATOR = "reply_held_to_each_moderator"
 
 # Minutes to wait before each new try after a failure: five tries in all over about 2.5 hours,
@@ -41,22 +42,32 @@ def send_email(
     later try and raise MailNotSent. Returns whether it went (nothing goes when there is
     nothing left to say).
 
-    TO_EACH_MODERATOR is the held reply's email to every moderator who wants each one: the
-    request queues that one task, and the moderators are found here, in the worker."""
+    TO_EACH_MODERATOR is the email about each reply held untold (comments/announcements.py)
+    to every moderator who wants each one: a request queues that one task for all the replies
+    held until it runs, and the replies and moderators are found here, in the worker."""
     if kind == TO_EACH_MODERATOR:
         return _to_each_moderator(comment_id, attempt)
     return _send(kind, comment_id, recipient_id, attempt)
 
 
 def _to_each_moderator(comment_id: int | None, attempt: int) -> bool:
-    """REPLY_HELD to each moderator, each tried (and tried again later) on its own."""
+    """REPLY_HELD about each untold reply to each moderator, each email tried (and tried again
+    later) on its own. The replies are claimed, and committed as told, before any email goes:
+    a task running beside this one, or after it, announces each reply no second time."""
+    announced = claim_untold()
+    # Only a task queued before announcements were batched names its reply; comments 0008
+    # counted that reply as told, so it is announced here, by the task meant for it.
+    if comment_id is not None and comment_id not in announced:
+        announced.append(comment_id)
+    moderator_ids = list(moderators_to_email(Delivery.EACH).values_list("pk", flat=True))
     failures: list[MailNotSent] = []
     sent = False
-    for moderator_id in moderators_to_email(Delivery.EACH).values_list("pk", flat=True):
-        try:
-            sent = _send(REPLY_HELD, comment_id, moderator_id, attempt) or sent
-        except MailNotSent as failure:
-            failures.append(failure)
+    for reply_id in announced:
+        for moderator_id in moderator_ids:
+            try:
+                sent = _send(REPLY_HELD, reply_id, moderator_id, attempt) or sent
+            except MailNotSent as failure:
+                failures.append(failure)
     if failures:
         raise failures[0]
     return sent

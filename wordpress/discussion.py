@@ -77,6 +77,7 @@ def _decide(run, post, wp: WPComment, record, made: dict[str, Comment], batch) -
             parent=parent,
             ancestry=parent.ancestry_for_child() if parent else "",
             thread_key=parent.conversation_key if parent else None,
+            moderators_told=True,  # held there, found in the queue here: announced to nobody
         )
         _fill(run, comment, wp)
         batch.append((wp, comment, digest))

@@ -177,6 +177,8 @@ def test_replies_keep_their_status_threads_and_details(imported):
     assert first.text == "Great paper!\n\nThank you for more reading (https://example.org/more)."
     assert first.submitted_at == datetime(2024, 5, 2, 11, tzinfo=UTC)
     assert replies["Still waiting for moderation."].status == Comment.Status.PENDING
+    # Found in the queue, not announced: the next reply held here emails about itself only.
+    assert not Comment.objects.untold().exists()
     assert replies["Off topic."].status == Comment.Status.TRASH
     assert replies["Buy now click"].status == Comment.Status.SPAM
 
