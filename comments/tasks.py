@@ -55,7 +55,7 @@ def _to_each_moderator(comment_id: int | None, attempt: int) -> bool:
     later) on its own. The replies are claimed, and committed as told, before any email goes:
     a task running beside this one, or after it, announces each reply no second time."""
     announced = claim_untold()
-    # Only a task queued before announcements were batched names its reply; comments 0008
+    # Only a task queued before announcements were batched names its reply; comments 0009
     # counted that reply as told, so it is announced here, by the task meant for it.
     if comment_id is not None and comment_id not in announced:
         announced.append(comment_id)
