@@ -36,12 +36,7 @@ def remembered(request, kind: str, *parts, compute):
     signed-in people. An exception (a 404) is raised again each time, never kept."""
     if not shared_with_visitors(request):
         return compute()
-    key = content_key(request, kind, *parts)
-    value = kept.read(key)
-    if value is None:
-        value = compute()
-        kept.keep(key, value, settings.FRAGMENT_CACHE_SECONDS)
-    return value
+    return _kept_under(content_key(request, kind, *parts), compute)
 
 
 def kept_for_everyone(kind: str, *parts, compute):
@@ -50,7 +45,10 @@ def kept_for_everyone(kind: str, *parts, compute):
     public content alone may be kept here."""
     if settings.FRAGMENT_CACHE_SECONDS <= 0:
         return compute()
-    key = content_key(None, kind, *parts)
+    return _kept_under(content_key(None, kind, *parts), compute)
+
+
+def _kept_under(key: str, compute):
     value = kept.read(key)
     if value is None:
         value = compute()
