@@ -25,3 +25,8 @@ STORAGES = {
 # sees) is the work behind a page. The kept pages have their own tests, which turn it on
 # (tests/site/test_page_cache.py).
 PAGE_CACHE_SECONDS = 0
+
+# A fast hash for the suite's many staff passwords: production's PBKDF2 takes about 0.3 s a
+# hash on purpose, which made up much of the suite's time. Tests about hashing set their own
+# (tests/site/conftest.py counts the hashes a sign-in computes).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
