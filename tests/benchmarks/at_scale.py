@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/benchmarks/at_scale.py [--sizes 1000,100000] [--replies 10]
         [--papers-per-post 0.05] [--requests 40] [--databases sqlite,postgres] [--keep DIR]
+        [--rounds 1]
 
 Issue 14 wants list, post page, archive, feed, sitemap and search at 100,000 posts (1,000,000
 replies, 5,000 papers) within 1.2x of their time at 1,000 posts, search under 100 ms at p95,
@@ -24,15 +25,19 @@ time; flatness is judged on these. The admin lists are asked signed in as a supe
 the papers. Not a test: the big size takes minutes to load, so it is run by hand. --keep DIR
 keeps each loaded site (SQLite files in DIR; on PostgreSQL databases imroc_at_scale_<size>)
 and reuses it on the next run, migrated to the current code, to measure again in seconds.
+--rounds N measures each size N times, the sizes in turn, and prints each figure's median and
+the range of the rounds' ratios: one process's figures swing by half on a shared machine.
 """
 
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,44 +159,63 @@ def database(kind: str, folder: Path, name: str, reuse: bool) -> tuple[str, bool
     return f"{POSTGRES_SERVER}/{name}", reuse and exists
 
 
-def measure(kind: str, posts: int, replies: int, papers: int, args) -> dict:
+def prepare(kind: str, posts: int, replies: int, papers: int, args, stack: ExitStack) -> dict:
+    """A migrated site of `posts` posts, loaded unless --keep already holds one: its
+    environment, for as many rounds of measuring as asked (dropped at the end of `stack`)."""
     keep: Path | None = args.keep
-    with tempfile.TemporaryDirectory(prefix="at-scale-") as name:
-        folder = keep / f"{kind}-{posts}" if keep else Path(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        db_name = database_name(posts, keep)
-        url, loaded_before = database(kind, folder, db_name, reuse=keep is not None)
-        env = site_environment(
-            folder,
-            url,
-            ALLOWED_HOSTS="testserver",
-            SITE_URL="http://testserver",
-            OTP_REQUIRED_FOR_SUPERUSERS="false",
+    folder = keep / f"{kind}-{posts}" if keep else Path(stack.enter_context(_temporary()))
+    folder.mkdir(parents=True, exist_ok=True)
+    db_name = database_name(posts, keep)
+    url, loaded_before = database(kind, folder, db_name, reuse=keep is not None)
+    if kind == "postgres" and not keep:
+        stack.callback(psql, f"DROP DATABASE IF EXISTS {db_name}")
+    env = site_environment(
+        folder,
+        url,
+        ALLOWED_HOSTS="testserver",
+        SITE_URL="http://testserver",
+        OTP_REQUIRED_FOR_SUPERUSERS="false",
+    )
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input")
+    began = time.monotonic()
+    if not loaded_before:
+        manage(
+            env,
+            "load_benchmark_content",
+            f"--posts={posts}",
+            f"--replies-per-post={replies}",
+            f"--papers={papers}",
         )
-        manage(env, "migrate", "--no-input")
-        manage(env, "collectstatic", "--no-input")
-        began = time.monotonic()
-        if not loaded_before:
-            manage(
-                env,
-                "load_benchmark_content",
-                f"--posts={posts}",
-                f"--replies-per-post={replies}",
-                f"--papers={papers}",
-            )
-        loaded = time.monotonic() - began
-        if kind == "postgres":
-            # As autovacuum would soon after a load: the planner's statistics and estimates.
-            manage(env, "dbshell", "--", "-qc", "VACUUM ANALYZE")
-        try:
-            result = manage(env, "-c", _MEASURE, str(args.requests), BENCHMARK_COOKIE)
-        finally:
-            if kind == "postgres" and not keep:
-                psql(f"DROP DATABASE IF EXISTS {db_name}")
-        timings = json.loads(result.stdout.strip().splitlines()[-1])
+    loaded = time.monotonic() - began
+    if kind == "postgres":
+        # As autovacuum would soon after a load: the planner's statistics and estimates.
+        manage(env, "dbshell", "--", "-qc", "VACUUM ANALYZE")
     how = "reused" if loaded_before else f"loaded in {loaded:.0f}s"
     print(f"  {kind}, {posts:,} posts: {how}", flush=True)
-    return timings
+    return env
+
+
+def _temporary():
+    return tempfile.TemporaryDirectory(prefix="at-scale-")
+
+
+def measure(env: dict, args) -> dict:
+    """One round: every page --requests times, in a process of its own."""
+    result = manage(env, "-c", _MEASURE, str(args.requests), BENCHMARK_COOKIE)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def combined(rounds: list[dict]) -> dict:
+    """Per page, each figure's median over the rounds."""
+    return {
+        page: {
+            figure: statistics.median(one[page][figure] for one in rounds)
+            for figure in rounds[0][page]
+            if figure != "url"
+        }
+        for page in rounds[0]
+    }
 
 
 def verdict(page: str, ratio: float, big: dict) -> str:
@@ -205,19 +229,32 @@ def verdict(page: str, ratio: float, big: dict) -> str:
     return flat
 
 
-def report(kind: str, sizes: list[int], by_size: dict[int, dict]) -> None:
+def report(kind: str, sizes: list[int], rounds: dict[int, list[dict]]) -> None:
     small, big = sizes[0], sizes[-1]
+    count = len(rounds[small])
     print(
         f"\n{kind}, {small:,} and {big:,} posts: ms per request, CPU (p50, p95; with the "
         "database server's) and wall-clock (p50), and queries per request; targets judged on CPU"
+        + (
+            f";\nmedians of {count} rounds, the sizes in turn, and the range of the rounds' ratios"
+            if count > 1
+            else ""
+        )
     )
     columns = f"{'cpu50':>8}{'cpu95':>8}{'wall':>8}{'q':>4}"
     print(f"{'page':<30}{columns}  {columns}{'cpu ratio':>10}  target")
+    by_size = {size: combined(rounds[size]) for size in (small, big)}
     for page in by_size[small]:
         a, b = by_size[small][page], by_size[big][page]
-        ratio = b["cpu p50"] / a["cpu p50"]
+        # Each round's ratio (the sizes measured one after the other), and their median.
+        ratios = [
+            later[page]["cpu p50"] / first[page]["cpu p50"]
+            for first, later in zip(rounds[small], rounds[big], strict=True)
+        ]
+        ratio = statistics.median(ratios)
+        spread = f"  ({min(ratios):.2f}–{max(ratios):.2f})" if count > 1 else ""
         print(
-            f"{page:<30}{row(a)}  {row(b)}{ratio:>9.2f}×  {verdict(page, ratio, b)}",
+            f"{page:<30}{row(a)}  {row(b)}{ratio:>9.2f}×  {verdict(page, ratio, b)}{spread}",
             flush=True,
         )
 
@@ -241,17 +278,36 @@ def main() -> None:
         type=Path,
         help="keep the loaded sites in this folder (and PostgreSQL databases) and reuse them",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure each size this many times, in turn; medians (a noisy machine swings one "
+        "process's figures by half)",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     for kind in args.databases.split(","):
-        by_size = {}
-        for posts in sizes:
-            papers = max(1, round(posts * args.papers_per_post))
+        with ExitStack() as stack:
             try:
-                by_size[posts] = measure(kind, posts, args.replies, papers, args)
+                envs = {
+                    posts: prepare(
+                        kind,
+                        posts,
+                        args.replies,
+                        max(1, round(posts * args.papers_per_post)),
+                        args,
+                        stack,
+                    )
+                    for posts in sizes
+                }
+                rounds: dict[int, list[dict]] = {posts: [] for posts in sizes}
+                for _ in range(args.rounds):
+                    for posts in sizes:
+                        rounds[posts].append(measure(envs[posts], args))
             except subprocess.CalledProcessError as failed:
-                sys.exit(f"{kind}, {posts} posts: {failed.cmd}\n{failed.stdout}\n{failed.stderr}")
-        report(kind, sizes, by_size)
+                sys.exit(f"{kind}: {failed.cmd}\n{failed.stdout}\n{failed.stderr}")
+        report(kind, sizes, rounds)
 
 
 if __name__ == "__main__":
