@@ -4,12 +4,14 @@ Plain functions are imported by the test modules; fixtures are found by pytest.
 """
 
 import io
+import os
 import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,6 +61,46 @@ def downloads_of(document: Document) -> int:
 
 def get(client, document, **headers):
     return client.get(document.get_download_url(), headers=headers)
+
+
+# A person's browser: its downloads are counted (a crawler's are not).
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131"
+
+
+def download(client, paper, times=1):
+    """Download `paper` whole `times` times, as a person's browser does."""
+    for _ in range(times):
+        body(get(client, paper, **{"User-Agent": BROWSER}))
+
+
+# Redis database 8 is this suite's own for deferred counting (and the two-server test's).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+
+@pytest.fixture
+def spool(settings, tmp_path):
+    """Downloads counted in a spool file (DOCUMENTS_COUNT_DOWNLOADS=spool) in a folder of
+    the test's own."""
+    settings.DOCUMENTS_COUNT_DOWNLOADS = "spool"
+    settings.DOCUMENTS_COUNT_SPOOL = tmp_path / "spool"
+    settings.DOCUMENTS_COUNT_FOLD_SECONDS = 60
+    return tmp_path / "spool"
+
+
+@pytest.fixture
+def deferred(settings):
+    """Downloads counted in the real Redis (DOCUMENTS_COUNT_DOWNLOADS=deferred), emptied
+    before and after; skipped where Redis does not run."""
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"Redis is not running at {REDIS_URL}: deferred counting is not tested")
+    connection.flushdb()
+    settings.REDIS_URL = REDIS_URL
+    settings.DOCUMENTS_COUNT_DOWNLOADS = "deferred"
+    yield connection
+    connection.flushdb()
 
 
 @pytest.fixture

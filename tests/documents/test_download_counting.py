@@ -3,11 +3,9 @@ or robots, and per day; and deferred counting through Redis, added to the databa
 that lose nothing."""
 
 import io
-import os
 from datetime import timedelta
 
 import pytest
-import redis
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
@@ -19,8 +17,10 @@ from documents import counting, deferred_counts
 from documents.checks import check_download_settings
 from documents.models import DownloadDay
 from tests.documents.conftest import (
+    REDIS_URL,
     body,
     content_of,
+    download,
     downloads_of,
     get,
 )
@@ -99,29 +99,6 @@ def test_downloads_are_counted_per_day(client, paper):
 
 # --- Deferred counting: one HINCRBY in Redis per download, added in batches --------------------
 
-# Redis database 8 is this suite's own for deferred counting (and the two-server test's).
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131"
-
-
-@pytest.fixture
-def deferred(settings):
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not running at {REDIS_URL}: deferred counting is not tested")
-    connection.flushdb()
-    settings.REDIS_URL = REDIS_URL
-    settings.DOCUMENTS_COUNT_DOWNLOADS = "deferred"
-    yield connection
-    connection.flushdb()
-
-
-def download(client, paper, times=1):
-    for _ in range(times):
-        body(get(client, paper, **{"User-Agent": BROWSER}))
-
 
 def test_a_deferred_download_writes_nothing_to_the_database_until_the_flush(
     client, paper, deferred
@@ -166,7 +143,11 @@ def test_one_flush_at_a_time_whichever_machine_starts_it(client, paper, deferred
     assert downloads_of(paper) == 4
 
 
-def test_downloads_of_a_paper_deleted_before_the_flush_are_dropped(client, paper, deferred):
+@pytest.mark.parametrize("counted_in", ["spool", "deferred"])
+def test_downloads_of_a_paper_deleted_before_they_are_added_are_dropped(
+    client, paper, counted_in, request
+):
+    request.getfixturevalue(counted_in)
     other = make_document(title="Another paper")
     download(client, paper, times=2)
     download(client, other)

@@ -15,25 +15,9 @@ from django.utils import timezone
 
 from documents import counting, spooled_counts
 from documents.models import DownloadDay
-from tests.documents.conftest import body, downloads_of, get
-from tests.factories import make_document
+from tests.documents.conftest import download, downloads_of
 
 pytestmark = pytest.mark.django_db
-
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131"
-
-
-@pytest.fixture
-def spool(settings, tmp_path):
-    settings.DOCUMENTS_COUNT_DOWNLOADS = "spool"
-    settings.DOCUMENTS_COUNT_SPOOL = tmp_path / "spool"
-    settings.DOCUMENTS_COUNT_FOLD_SECONDS = 60
-    return tmp_path / "spool"
-
-
-def download(client, paper, times=1):
-    for _ in range(times):
-        body(get(client, paper, **{"User-Agent": BROWSER}))
 
 
 def test_a_spooled_download_writes_nothing_to_the_database_until_the_fold(client, paper, spool):
@@ -88,16 +72,6 @@ def test_one_fold_at_a_time_on_a_machine(client, paper, spool):
 
     call_command("flush_download_counts", stdout=io.StringIO())
     assert downloads_of(paper) == 4
-
-
-def test_downloads_of_a_paper_deleted_before_the_fold_are_dropped(client, paper, spool):
-    other = make_document(title="Another paper")
-    download(client, paper, times=2)
-    download(client, other)
-    paper.delete()
-
-    assert counting.flush() == 3
-    assert downloads_of(other) == 1
 
 
 def test_a_line_cut_short_is_skipped_and_said_the_rest_counted(client, paper, spool, caplog):
