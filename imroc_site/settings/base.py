@@ -7,6 +7,7 @@ Each value that may differ between sites is read once, here, with a safe default
 Longer than most modules on purpose: one file to read for every setting, in sections.
 """
 
+import re
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -133,6 +134,12 @@ FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=300)
 # so an upgrade never serves what the release before it kept. Empty: a digest of the code
 # and templates, the same on every machine running the same files.
 RELEASE = env.str("RELEASE", default="")
+if RELEASE and not re.fullmatch(r"[A-Za-z0-9._-]{1,64}", RELEASE):
+    # It goes into cache keys and the ETag header, where a space or a quote would break them.
+    sys.exit(
+        f"RELEASE={RELEASE!r}: use letters, digits, '.', '_' and '-' only (at most 64), "
+        "e.g. 2026.12.1 or a commit's hash."
+    )
 # --- The shared cache front (issue 14; deploy/nginx/, README "Caching")
 # Seconds a shared cache (the shipped nginx) may serve a public page, image or feed to
 # visitors without cookies before asking the site again (a cheap 304 when nothing changed):

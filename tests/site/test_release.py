@@ -4,6 +4,8 @@ serves a page, a part of one or an ETag the release before it made."""
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from freshness import release as release_module
@@ -57,10 +59,20 @@ def test_a_page_kept_by_one_release_is_not_served_by_the_next(client, settings, 
     settings.RELEASE = "before"
     kept = client.get(LIST)
     assert kept["ETag"].startswith('W/"before-')
+    served_kept = queries_of(client)
 
     release.cache_clear()
     settings.RELEASE = "after"
     again = client.get(LIST, headers={"If-None-Match": kept["ETag"]})
     assert again.status_code == 200  # not "304: your copy from before the upgrade is current"
     assert again["ETag"].startswith('W/"after-')
-    assert again.content == kept.content  # same templates here; rendered, not the old copy
+    # Drawn anew, not the copy the release before kept: more than the kept copy's one query.
+    release.cache_clear()
+    settings.RELEASE = "later-still"
+    assert queries_of(client) > served_kept == 1
+
+
+def queries_of(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LIST).status_code == 200
+    return len(queries)

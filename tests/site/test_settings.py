@@ -28,6 +28,14 @@ def test_missing_secret_key_stops_start_up_with_one_line():
     assert "SECRET_KEY is not set" in result.stderr and ".env.example" in result.stderr
 
 
+def test_a_release_name_that_would_break_cache_keys_or_etags_stops_start_up():
+    result = _django("check", env_extra={"DEBUG": "true", "RELEASE": 'v1 "beta"'})
+    assert result.returncode == 1
+    assert "RELEASE='v1 \"beta\"': use letters, digits" in result.stderr
+    named = _django("check", env_extra={"DEBUG": "true", "RELEASE": "2026.12.1-rc_2"})
+    assert named.returncode == 0, named.stderr
+
+
 def test_sqlite_is_set_up_for_a_web_server():
     if connection.vendor != "sqlite":
         pytest.skip("this run uses PostgreSQL")
