@@ -23,8 +23,9 @@ def replies(count: int) -> str:
 
 
 def conversation():
-    """The reply that began a reply's conversation: its thread_key, or itself."""
-    return Coalesce("thread_key", "pk", output_field=models.BigIntegerField())
+    """The reply that began a reply's conversation: its thread_key, or itself. "id", not "pk":
+    an index is built on it (comment_visible_conv_idx), and an index may name only columns."""
+    return Coalesce("thread_key", "id", output_field=models.BigIntegerField())
 
 
 class CommentQuerySet(models.QuerySet):
@@ -170,6 +171,10 @@ class Comment(models.Model):
             models.Index(fields=["ip_address", "submitted_at"], name="comment_flood_idx"),
             models.Index(Lower("email"), "status", "post", name="comment_email_idx"),
             models.Index(fields=["post", "thread_key"], name="comment_conversation_idx"),
+            # The conversations a visitor sees on a post (its discussion's pages, a new reply's
+            # page number): approved ones by this index's range, their own by id, never a read
+            # of every reply on the post (one with thousands held cost 0.7 ms on every reply).
+            models.Index("post", "status", conversation(), name="comment_visible_conv_idx"),
             # Read on every held reply (is an announcement already on its way?) and by the
             # task that claims them: a few rows at most, however many replies there are.
             models.Index(

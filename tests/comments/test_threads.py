@@ -4,8 +4,11 @@ of a long discussion."""
 import re
 
 import pytest
+from django.db import connection
 
+from comments import threads
 from comments.models import Comment
+from comments.threads import page_number_of
 from tests.comments.conftest import answer, form_data, page, reply_url
 from tests.factories import make_comment, make_post
 
@@ -277,3 +280,30 @@ def test_a_reply_link_on_a_later_page_opens_that_page(client, settings):
     later = make_comment(post, text="Thread 1")
     html = page(client, post.get_absolute_url(), replytocom=later.pk)
     assert "Thread 1" in html and "Thread 0" not in html
+
+
+def test_the_conversations_a_visitor_sees_are_counted_along_their_index():
+    """A reply's page number (asked after every reply sent) and a discussion's pages count the
+    conversations the visitor sees: the approved ones by their index's range, the visitor's own
+    by id, never by reading every reply of the post (held spam can pile up on one post)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan is read here; PostgreSQL's planner weighs its own")
+    post = make_post()
+    approved = make_comment(post, text="Approved")
+    own = make_comment(post, text="Mine, held", status=Comment.Status.PENDING)
+    Comment.objects.bulk_create(
+        Comment(post=post, name="Robot", email="r@example.org", text=f"Held {n}", status="pending")
+        for n in range(200)
+    )
+    assert page_number_of(own, [own.pk]) == 1
+    (statement,) = threads._CONVERSATIONS_BEFORE._statements.values()
+    shown = Comment.objects.visible_to().filter(post=post).conversations()
+    for sql, params in [
+        (statement.sql, list(statement.params)),
+        shown.query.sql_with_params(),
+    ]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "comment_visible_conv_idx (post_id=? AND status=?" in plan, plan
+    assert list(shown) == [approved.pk]
