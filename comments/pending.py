@@ -26,11 +26,12 @@ def own_pending_ids(request) -> list[int]:
     return [int(part) for part in value.split(",") if part.isdigit()]
 
 
-def remember_pending(request, response, comment_id: int) -> None:
-    ids = [*own_pending_ids(request), comment_id][-_MAX_REMEMBERED:]
+def remember_pending(request, response, ids: list[int]) -> None:
+    """Keep these ids (the ones already remembered, as own_pending_ids read them, and the new
+    one last) in the browser, the newest _MAX_REMEMBERED: the cookie is read once a request."""
     response.set_signed_cookie(
         PENDING_COOKIE,
-        ",".join(map(str, ids)),
+        ",".join(map(str, ids[-_MAX_REMEMBERED:])),
         salt=_SALT,
         max_age=_MAX_AGE,
         **_cookie_options(request),

@@ -195,9 +195,10 @@ def _place_on_page(comment, own_ids) -> str:
 
 def _after_posting(request, post, form, comment, own_ids):
     """Show the reply where it now sits; remember it (and, if asked, its author) in this browser."""
-    response = redirect(_place_on_page(comment, [*own_ids, comment.pk]))
+    own_ids = [*own_ids, comment.pk]
+    response = redirect(_place_on_page(comment, own_ids))
     if not comment.is_approved:
-        remember_pending(request, response, comment.pk)
+        remember_pending(request, response, own_ids)
     if not form.is_staff_author:
         details = form.author_details() if form.cleaned_data.get("remember") else None
         remember_author(request, response, details)
