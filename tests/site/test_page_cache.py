@@ -141,6 +141,29 @@ def test_downloads_are_counted_every_time(client):
     assert paper.download_count == 3
 
 
+def test_a_path_that_chooses_its_own_caching_skips_the_page_cache_from_then_on(client):
+    """A download can never be kept: after its first answer (its own Cache-Control), the
+    process passes its path straight to the view, without reading the content stamp."""
+    paper = make_document()
+    attach(make_post(), paper)
+
+    def download():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(paper.get_download_url())
+            b"".join(response.streaming_content)
+        assert response.status_code == 200
+        return [query["sql"] for query in queries]
+
+    assert any("freshness_contentstamp" in sql for sql in download())
+    for _ in range(2):
+        assert not any("freshness_contentstamp" in sql for sql in download())
+    paper.refresh_from_db()
+    assert paper.download_count == 3
+    # Pages are kept as before, by the same process.
+    fetch(client, LIST)
+    assert fetch(client, LIST)[1] == 1
+
+
 def test_a_kept_page_answers_304_to_a_browser_with_it(client):
     make_post()
     first = client.get(LIST)
