@@ -240,3 +240,22 @@ def test_the_archives_are_asked_once_until_content_changes_then_at_once_anew(cli
     listed = sitemap(client)
     assert absolute("/news/tag/recovery-college/") in listed
     assert absolute("/news/tag/peer-support/") in listed
+
+
+def test_the_indexs_entries_are_drawn_once_until_content_changes(client, monkeypatch):
+    """At 100,000 posts the index lists a hundred pages, and drawing them was most of its time:
+    they are kept for every visitor while content stays as it is, and shown anew at once."""
+    posts = reverse("sitemap_section", kwargs={"section": "posts"})
+
+    def pages_of_posts() -> int:
+        return sum(page.removeprefix(SERVER).startswith(posts) for page in sitemap_pages(client))
+
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    for _ in range(3):
+        make_post()
+    assert pages_of_posts() == 2
+    # A limit changed under it moves no content: the entries drawn before are what is shown.
+    monkeypatch.setattr(PostSitemap, "limit", 1)
+    assert pages_of_posts() == 2
+    make_post()
+    assert pages_of_posts() == 4
