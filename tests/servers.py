@@ -24,11 +24,27 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import pytest
+import redis
 
 ROOT = Path(__file__).resolve().parents[1]
+# Redis database 8 is the suite's own (deferred download counts, the two-server test).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 NGINX_DEPLOY = ROOT / "deploy" / "nginx"
+
+
+def emptied_redis(needed_for: str) -> redis.Redis:
+    """The suite's Redis database, emptied; the test is skipped, saying what for, where Redis
+    does not run."""
+    connection = redis.Redis.from_url(REDIS_URL)
+    try:
+        connection.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"Redis is not running at {REDIS_URL}: {needed_for}")
+    connection.flushdb()
+    return connection
 
 
 def free_port() -> int:

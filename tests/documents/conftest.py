@@ -4,14 +4,12 @@ Plain functions are imported by the test modules; fixtures are found by pytest.
 """
 
 import io
-import os
 import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,8 +71,7 @@ def download(client, paper, times=1):
         body(get(client, paper, **{"User-Agent": BROWSER}))
 
 
-# Redis database 8 is this suite's own for deferred counting (and the two-server test's).
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+REDIS_URL = servers.REDIS_URL
 
 
 @pytest.fixture
@@ -91,12 +88,7 @@ def spool(settings, tmp_path):
 def deferred(settings):
     """Downloads counted in the real Redis (DOCUMENTS_COUNT_DOWNLOADS=deferred), emptied
     before and after; skipped where Redis does not run."""
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not running at {REDIS_URL}: deferred counting is not tested")
-    connection.flushdb()
+    connection = servers.emptied_redis("deferred counting is not tested")
     settings.REDIS_URL = REDIS_URL
     settings.DOCUMENTS_COUNT_DOWNLOADS = "deferred"
     yield connection

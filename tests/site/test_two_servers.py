@@ -22,7 +22,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import redis
 
 from tests import s3, servers
 
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 POSTGRES = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
 DATABASE_NAME = "imroc_scaleout_two_servers"
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/8")
+REDIS_URL = servers.REDIS_URL
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131"
 PASSWORD = "correct horse battery"
 # A post set up to appear this long after the content is made: hidden while the first test
@@ -75,16 +74,6 @@ def _postgres_database() -> str:
     except psycopg.OperationalError as error:
         pytest.skip(f"PostgreSQL is not running at {POSTGRES} ({error}): two servers need it")
     return f"{POSTGRES}/{DATABASE_NAME}"
-
-
-def _redis() -> redis.Redis:
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is not running at {REDIS_URL}: two servers share it")
-    connection.flushdb()
-    return connection
 
 
 def _nginx_config(folder: Path, port: int, app_ports: list[int]) -> Path:
@@ -132,7 +121,7 @@ def site(tmp_path_factory):
     if not servers.NGINX:
         pytest.skip("nginx is not installed: the two servers are put behind it")
     database_url = _postgres_database()
-    _redis()
+    servers.emptied_redis("two servers share it")
     folder = tmp_path_factory.mktemp("two-servers")
     with s3.s3_server() as endpoint:
         bucket = s3.create_bucket(endpoint, "two-servers")
