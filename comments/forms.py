@@ -6,7 +6,7 @@ from typing import cast
 from django import forms
 from django.http import QueryDict
 
-from comments.models import Comment
+from comments.models import WEB_ADDRESS, Comment
 from comments.policy import ReplyPolicy
 
 REMEMBER_LABEL = "Save my name, email, and website in this browser for the next time I comment."
@@ -22,9 +22,62 @@ class PlainTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class CommentForm(forms.ModelForm):
-    """The public "Leave a Reply" form; staff who are signed in write as themselves."""
+class WebsiteField(forms.URLField):
+    """A web page's address, with the model's own rule of which (not only any URL's)."""
 
+    default_validators = [WEB_ADDRESS]
+
+
+# The visitor's fields as the reply model defines them (lengths, kinds), with the words and
+# widgets of the public form. Made once: each form takes its own copy of them, as Django's do.
+_AUTHOR_FIELDS = forms.fields_for_model(
+    Comment,
+    fields=["name", "email", "website", "text"],
+    field_classes={"text": PlainTextField, "website": WebsiteField},
+    labels={"name": "Name", "email": "Email", "website": "Website", "text": "Comment"},
+    help_texts={
+        "email": "Your email address will not be published.",
+        "text": "Plain text; web addresses become links.",
+    },
+    widgets={
+        "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
+        "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        "website": forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
+        "text": forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
+    },
+    error_messages={
+        "name": {
+            "required": "Please enter your name.",
+            "max_length": "Please shorten your name to 100 characters or fewer.",
+        },
+        "email": {
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.org.",
+        },
+        "website": {
+            "invalid": "Please enter a full web address starting with http:// or https://, "
+            "like https://example.org."
+        },
+        "text": {
+            "required": "Please write your comment.",
+            "max_length": "Please shorten your comment to 5,000 characters or fewer "
+            "(it has %(show_value)d).",
+        },
+    },
+)
+
+
+class CommentForm(forms.Form):
+    """The public "Leave a Reply" form; staff who are signed in write as themselves.
+
+    A plain form, as django-contrib-comments' is: the view saves the reply through
+    services.submit_comment with what the rules decided, so no model instance is built or
+    validated here (the fields carry the model's own limits)."""
+
+    name = _AUTHOR_FIELDS["name"]
+    email = _AUTHOR_FIELDS["email"]
+    website = _AUTHOR_FIELDS["website"]
+    text = _AUTHOR_FIELDS["text"]
     # Text, not a number field: a damaged value must not trap the visitor (see clean_parent).
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     issued = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -37,49 +90,11 @@ class CommentForm(forms.ModelForm):
     remember = forms.BooleanField(label=REMEMBER_LABEL, required=False)
     notify = forms.BooleanField(label=NOTIFY_LABEL, required=False)
 
-    class Meta:
-        model = Comment
-        fields = ["name", "email", "website", "text"]
-        field_classes = {"text": PlainTextField}
-        labels = {"name": "Name", "email": "Email", "website": "Website", "text": "Comment"}
-        help_texts = {
-            "email": "Your email address will not be published.",
-            "text": "Plain text; web addresses become links.",
-        }
-        widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-            "website": forms.URLInput(attrs={"autocomplete": "url", "placeholder": "https://"}),
-            "text": forms.Textarea(attrs={"rows": 8, "maxlength": 5000}),
-        }
-        error_messages = {
-            "name": {
-                "required": "Please enter your name.",
-                "max_length": "Please shorten your name to 100 characters or fewer.",
-            },
-            "email": {
-                "required": "Please enter your email address.",
-                "invalid": "Please enter a valid email address, like name@example.org.",
-            },
-            "website": {
-                "invalid": "Please enter a full web address starting with http:// or https://, "
-                "like https://example.org."
-            },
-            "text": {
-                "required": "Please write your comment.",
-                "max_length": "Please shorten your comment to 5,000 characters or fewer "
-                "(it has %(show_value)d).",
-            },
-        }
-
     def __init__(self, *args, post, policy: ReplyPolicy, user=None, **kwargs):
         self.post = post
         self.policy = policy
         self.user = user if user is not None and user.is_authenticated else None
         super().__init__(*args, **kwargs)
-        # Judged by clean_parent, the signature and the honeypot rule, whatever they hold.
-        for name in ("parent", "issued", "subject"):
-            self.fields[name].validators = []
         if self.is_staff_author:
             for name in ("name", "email", "website", "remember", "notify"):
                 del self.fields[name]
@@ -141,3 +156,18 @@ class CommentForm(forms.ModelForm):
             return {"name": user.get_full_name() or user.get_username(), "email": user.email}
         data = self.cleaned_data
         return {"name": data["name"], "email": data["email"], "website": data["website"]}
+
+
+class _SharedFields(dict):
+    """A form's fields, which Django deep-copies for each form so that one form may change its
+    own: these forms change none (staff's only leaves some out of its own dict), so each form
+    takes the same fields, and a reply sent skips copying nine fields and their widgets."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+# Judged by clean_parent, the signature and the honeypot rule, whatever they hold.
+for _name in ("parent", "issued", "subject"):
+    CommentForm.base_fields[_name].validators = []
+CommentForm.base_fields = _SharedFields(CommentForm.base_fields)

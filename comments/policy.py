@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from comments.models import Comment, DiscussionSettings
 
+# What `accepts_replies` reads of a post: all a reply's checks need of it besides its id.
+POST_FIELDS_READ = ("comments_open", "published_at")
+
 
 @dataclass(frozen=True)
 class ReplyPolicy:

@@ -29,7 +29,7 @@ from comments.moderation_links import (
 from comments.moderators import may_moderate
 from comments.origin import cross_origin_protected, token_refused
 from comments.pending import own_pending_ids, remember_author, remember_pending
-from comments.policy import ReplyPolicy
+from comments.policy import POST_FIELDS_READ, ReplyPolicy
 from comments.rules import ReplyRefused, Submission, judge, one_at_a_time_from
 from comments.services import moderate, submit_comment
 from comments.threads import page_number_of
@@ -100,10 +100,12 @@ def _post_comment(request, post_id: int):
 
 
 # A published post by id, asked on every reply: SQL written once per process, with the
-# clock's moment put in afresh each time (documents.compiled), so exactly published().
+# clock's moment put in afresh each time (documents.compiled), so exactly published(). Only
+# what taking a reply reads of it: its address and the policy's fields (the page shown again
+# loads the whole post, _as_shown), not its body and the rest.
 _PUBLISHED_POST = CompiledQuery(
     Post,
-    [field.name for field in Post._meta.concrete_fields],
+    ["id", "slug", *POST_FIELDS_READ],
     lambda pk: Post.objects.published().filter(pk=pk),
 )
 

@@ -20,6 +20,12 @@ and only swaps its values:
 `CompiledCount` does the same for a count (a reply's page: the conversations before it;
 the replies from one address since a moment, for the flood rules).
 The definition stays said once, in the queryset; this only remembers its SQL.
+
+`CompiledInsert` keeps a model's INSERT (a reply is one on every reply sent): `save()` runs
+as ever (signals, field defaults, related checks, the transaction), and only the statement,
+once the ORM has written it for a set of columns, is used again with the new row's values.
+
+Over 250 lines because the three share the marker and conversion helpers they are built on.
 """
 
 import dataclasses
@@ -31,6 +37,7 @@ from typing import cast
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections
 from django.db.models import Field, Model, QuerySet
+from django.db.models.sql.subqueries import InsertQuery
 from django.utils import timezone
 
 # Keys no row has: found among the parameters to learn where the real keys go.
@@ -185,6 +192,71 @@ class CompiledCount:
         if statement is None:
             return self.build(*keys).using(using).count()
         return statement.run(connection, keys)[0][0]
+
+
+@dataclass(frozen=True)
+class _Insert:
+    sql: str
+    returning_params: tuple
+    converters: tuple[tuple, ...]  # per returned column, as `_converters` gives them
+
+
+class CompiledInsert:
+    """A model's `_do_insert` with the SQL the ORM wrote kept per process, for each set of
+    columns and returned columns; a value the ORM would write as SQL of its own (an
+    expression, a database default, a field with its own placeholder) goes through the ORM."""
+
+    def __init__(self):
+        self._statements: dict[tuple, _Insert | None] = {}
+
+    def insert(self, instance: Model, manager, using: str, fields, returning_fields, raw, orm):
+        """What `Model._do_insert(manager, using, fields, returning_fields, raw)` returns;
+        `orm()` is Django's own, for what is not kept."""
+        connection = connections[using]
+        slot = (using, connection.vendor, manager.model, tuple(fields), tuple(returning_fields))
+        # As the ORM's insert compiler takes each value (pre_save_val, prepare_value).
+        values = [
+            getattr(instance, field.attname) if raw else field.pre_save(instance, add=True)
+            for field in fields
+        ]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            return orm()
+        if slot not in self._statements:
+            self._statements[slot] = _insert_statement(instance, connection, slot)
+        statement = self._statements[slot]
+        if statement is None:
+            return orm()
+        params = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, (*params, *statement.returning_params))
+            if not returning_fields:
+                return []
+            rows = connection.ops.fetch_returned_rows(cursor, statement.returning_params)
+        return [_converted(connection, statement.converters, row) for row in rows]
+
+
+def _insert_statement(instance: Model, connection, slot: tuple) -> _Insert | None:
+    """The ORM's INSERT for these columns, or None where its SQL depends on the values."""
+    using, _, model, fields, returning_fields = slot
+    if returning_fields and not connection.features.can_return_columns_from_insert:
+        return None  # the ORM asks the database for the new id its own way
+    if any(field.has_db_default() or hasattr(field, "get_placeholder_sql") for field in fields):
+        return None
+    query = InsertQuery(model)
+    # Raw: the values as they stand, so writing the SQL runs no field's pre_save a second time
+    # (the values themselves are not kept, only the SQL, which is the same for any of them).
+    query.insert_values(list(fields), [instance], raw=True)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = list(returning_fields)
+    statements = compiler.as_sql()
+    returning_params = tuple(compiler.returning_params)
+    if len(statements) != 1 or len(statements[0][1]) != len(fields) + len(returning_params):
+        return None  # not one placeholder for each value: not kept
+    names = [field.name for field in returning_fields]
+    return _Insert(statements[0][0], returning_params, _converters(connection, model, names))
 
 
 def _as_datetime(value) -> datetime | None:

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from comments.forms import CommentForm
 from comments.models import Comment
 from comments.pending import PENDING_COOKIE
+from comments.policy import ReplyPolicy
 from news.models import Post
 from tests.comments.conftest import form_data, reply_url
 from tests.factories import make_comment, make_post
@@ -221,3 +223,25 @@ def test_the_page_with_reply_errors_is_the_post_page_in_full(client):
 
     assert f'href="{older.get_absolute_url()}" rel="prev"' in html
     assert 'type="application/ld+json"' in html and 'rel="tag">Recovery</a>' in html
+
+
+def test_forms_sharing_their_fields_keep_nothing_of_one_another(django_user_model):
+    """Each form takes the same field objects (comments.forms._SharedFields): a reply shown
+    again with its errors, or staff's shorter form, must leave the next visitor's form whole."""
+    post = make_post()
+    policy = ReplyPolicy.current()
+
+    def shown(form) -> str:
+        return "".join(str(field) for field in form)
+
+    blank = shown(CommentForm(post=post, policy=policy))
+    refused = CommentForm({"email": "not an address", "website": "x"}, post=post, policy=policy)
+    assert not refused.is_valid()
+    assert 'aria-invalid="true"' in shown(refused)
+    staff = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    assert "email" not in CommentForm(post=post, policy=policy, user=staff).fields
+
+    again = shown(CommentForm(post=post, policy=policy))
+
+    assert again == blank
+    assert 'aria-invalid="true"' not in again and 'name="email"' in again

@@ -64,3 +64,14 @@ def test_the_queries_of_a_reply_do_not_grow_with_the_discussion_or_the_moderator
 
     assert queries_of_a_reply(client, post, 2, django_capture_on_commit_callbacks) == first
     assert Comment.objects.filter(post=post).count() == 32
+
+
+def test_a_reply_reads_its_post_once(client, django_capture_on_commit_callbacks):
+    """The post is read with only the columns taking a reply needs; a check or a signal that
+    reached for another (a deferred field) would read the post again."""
+    post = make_post()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks():
+        assert send(client, post, 1).status_code == 302
+    reads = [q["sql"] for q in queries if 'FROM "news_post"' in q["sql"]]
+    assert len(reads) == 1
+    assert '"news_post"."body"' not in reads[0]
