@@ -105,10 +105,17 @@ class Comment(models.Model):
         SPAM = "spam", "Spam"
         TRASH = "trash", "Trash"
 
-    post = models.ForeignKey("news.Post", on_delete=models.CASCADE, related_name="comments")
+    # Every index below that begins with the post finds a post's replies: one more of its own
+    # would only be written to on every reply sent.
+    post = models.ForeignKey(
+        "news.Post", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
+    # This and the two accounts below are empty on most replies: indexed only where they are
+    # set (Meta.indexes), so a visitor's reply writes none of those indexes.
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,  # erasing one reply must not take others' answers with it
+        db_index=False,
         null=True,
         blank=True,
         related_name="replies",
@@ -127,6 +134,7 @@ class Comment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
+        db_index=False,
         null=True,
         blank=True,
         editable=False,
@@ -155,6 +163,7 @@ class Comment(models.Model):
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,  # the decision stays on record if the account goes
+        db_index=False,
         null=True,
         blank=True,
         editable=False,
@@ -185,6 +194,14 @@ class Comment(models.Model):
                 fields=["submitted_at"],
                 name="comment_untold_idx",
                 condition=models.Q(status="pending", moderators_told=False),
+            ),
+            *(
+                models.Index(
+                    fields=[name],
+                    name=f"comment_{name}_idx",
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                )
+                for name in ("parent", "user", "moderated_by")
             ),
         ]
         constraints = [

@@ -75,3 +75,26 @@ def test_a_reply_reads_its_post_once(client, django_capture_on_commit_callbacks)
     reads = [q["sql"] for q in queries if 'FROM "news_post"' in q["sql"]]
     assert len(reads) == 1
     assert '"news_post"."body"' not in reads[0]
+
+
+def test_a_visitors_reply_writes_only_the_indexes_it_is_found_by():
+    """Every index is written on every reply sent. The post's own foreign-key index is gone
+    (the indexes that begin with the post serve it), and the parent's and the accounts' hold
+    only replies where they are set; the admin queue's index made by SQL (0007) is kept."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "comments_comment")
+    indexes = {name for name, about in found.items() if about["index"] and not about["primary_key"]}
+
+    assert indexes == {
+        "comment_thread_idx",
+        "comment_queue_idx",
+        "comment_flood_idx",
+        "comment_email_idx",
+        "comment_conversation_idx",
+        "comment_visible_conv_idx",
+        "comment_untold_idx",
+        "comment_pending_first_idx",
+        "comment_parent_idx",
+        "comment_user_idx",
+        "comment_moderated_by_idx",
+    }
