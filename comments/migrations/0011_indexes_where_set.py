@@ -11,7 +11,6 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
 # Django's names for the indexes of these four foreign keys (db_index=True until now).
 FOREIGN_KEY_INDEXES = {
     "post_id": "comments_comment_post_id_96a9ac05",
@@ -90,28 +89,15 @@ class Migration(migrations.Migration):
                 for column, name in FOREIGN_KEY_INDEXES.items()
             ],
         ),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                condition=models.Q(("parent__isnull", False)),
-                fields=["parent"],
-                name="comment_parent_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                condition=models.Q(("user__isnull", False)),
-                fields=["user"],
-                name="comment_user_idx",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                condition=models.Q(("moderated_by__isnull", False)),
-                fields=["moderated_by"],
-                name="comment_moderated_by_idx",
-            ),
+        *(
+            migrations.AddIndex(
+                model_name="comment",
+                index=models.Index(
+                    condition=models.Q((f"{name}__isnull", False)),
+                    fields=[name],
+                    name=f"comment_{name}_idx",
+                ),
+            )
+            for name in ("parent", "user", "moderated_by")
         ),
     ]

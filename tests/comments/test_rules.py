@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,6 +132,26 @@ def test_another_address_is_not_slowed_down(client):
     send(client, post)
     other = client.post(reply_url(post), form_data(text="From elsewhere."), REMOTE_ADDR="192.0.2.7")
     assert other.status_code == 302 and Comment.objects.count() == 2
+
+
+def test_a_flood_wait_longer_than_an_hour_still_holds(client, settings):
+    """The flood's own count is skipped for an address with no reply in the hour, but only
+    while the flood's window is the shorter."""
+    settings.COMMENTS_FLOOD_SECONDS = 2 * 3600
+    post = make_post()
+    assert send(client, post).status_code == 302
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=90)):
+        refused_with(send(client, post), TOO_FAST)
+    with time_machine.travel(timezone.now() + timedelta(minutes=121)):
+        assert send(client, post, text="Two hours on.").status_code == 302
+
+
+def test_a_first_reply_from_an_address_counts_its_replies_once(client):
+    with CaptureQueriesContext(connection) as queries:
+        assert send(client, make_post()).status_code == 302
+    counted = [q["sql"] for q in queries if '"ip_address" =' in q["sql"] and "COUNT" in q["sql"]]
+    assert len(counted) == 1
 
 
 def test_the_hourly_limit_per_address(client, settings):
