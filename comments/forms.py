@@ -29,7 +29,7 @@ class WebsiteField(forms.URLField):
 
 
 # The visitor's fields as the reply model defines them (lengths, kinds), with the words and
-# widgets of the public form. Made once: each form takes its own copy of them, as Django's do.
+# widgets of the public form. Made once, and shared by every form (see _SharedFields).
 _AUTHOR_FIELDS = forms.fields_for_model(
     Comment,
     fields=["name", "email", "website", "text"],
